@@ -1,0 +1,185 @@
+"""The drop-in clients: ``openai.OpenAI`` / ``openai.AsyncOpenAI`` with our ``beta.assistants`` and ``beta.threads``."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from functools import cached_property
+from typing import Any, TypeVar
+
+import httpx2
+import openai
+from openai._client import (
+    DEFAULT_MAX_RETRIES,
+    DataResidency,
+    NotGiven,
+    Timeout,
+    WorkloadIdentity,
+    X509WorkloadIdentity,
+    _Provider,
+    not_given,
+)
+
+from ._context import Context
+from .resources.beta import AsyncBeta, Beta
+from .store import Store, open_store
+
+__all__ = ["AsyncOpenAI", "OpenAI", "wrap"]
+
+StoreLike = Store | str | None
+
+
+def _context(store: StoreLike) -> Context:
+    return Context(store=store if isinstance(store, Store) else open_store(store))
+
+
+class OpenAI(openai.OpenAI):
+    """``openai.OpenAI`` whose ``beta.assistants`` and ``beta.threads`` run on Responses + Conversations.
+
+    Takes every argument of ``openai.OpenAI`` plus ``store``: a :class:`compat.store.Store` or a store URL
+    (``sqlite:///state.db``, ``postgresql://...``); by default ``COMPAT_STORE_URL`` or a SQLite file in the
+    user's data directory (see ``compat.store.default_store_path``).
+    """
+
+    def __init__(
+        self,
+        *,
+        store: StoreLike = None,
+        api_key: str | Callable[[], str] | None = None,
+        admin_api_key: str | None = None,
+        workload_identity: WorkloadIdentity | X509WorkloadIdentity | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        webhook_secret: str | None = None,
+        provider: _Provider | None = None,
+        base_url: str | httpx2.URL | None | NotGiven = not_given,
+        data_residency: DataResidency | None = None,
+        websocket_base_url: str | httpx2.URL | None = None,
+        timeout: float | Timeout | None | NotGiven = not_given,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: httpx2.Client | None = None,
+        _strict_response_validation: bool = False,
+        _enforce_credentials: bool = True,
+    ) -> None:
+        super().__init__(
+            api_key=api_key,
+            admin_api_key=admin_api_key,
+            workload_identity=workload_identity,
+            organization=organization,
+            project=project,
+            webhook_secret=webhook_secret,
+            provider=provider,
+            base_url=base_url,
+            data_residency=data_residency,
+            websocket_base_url=websocket_base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+            http_client=http_client,
+            _strict_response_validation=_strict_response_validation,
+            _enforce_credentials=_enforce_credentials,
+        )
+        self._compat_store_arg: StoreLike = store
+
+    @cached_property
+    def compat_context(self) -> Context:
+        """The store, clock and id factory behind ``beta.assistants`` and ``beta.threads``."""
+        return _context(self._compat_store_arg)
+
+    @cached_property
+    def beta(self) -> Beta:  # pyright: ignore[reportIncompatibleVariableOverride]
+        return Beta(self, self.compat_context)
+
+    def copy(self, **kwargs: Any) -> OpenAI:  # pyright: ignore[reportIncompatibleMethodOverride]
+        """``openai.OpenAI.copy`` that keeps this client's store."""
+        copied = super().copy(**kwargs)
+        copied.__dict__["compat_context"] = self.compat_context
+        return copied
+
+    with_options = copy  # pyright: ignore[reportAssignmentType, reportIncompatibleVariableOverride]
+
+
+class AsyncOpenAI(openai.AsyncOpenAI):
+    """``openai.AsyncOpenAI`` whose ``beta.assistants`` and ``beta.threads`` run on Responses + Conversations.
+
+    Takes every argument of ``openai.AsyncOpenAI`` plus ``store`` (see :class:`OpenAI`).
+    """
+
+    def __init__(
+        self,
+        *,
+        store: StoreLike = None,
+        api_key: str | Callable[[], Awaitable[str]] | None = None,
+        admin_api_key: str | None = None,
+        workload_identity: WorkloadIdentity | X509WorkloadIdentity | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        webhook_secret: str | None = None,
+        provider: _Provider | None = None,
+        base_url: str | httpx2.URL | None | NotGiven = not_given,
+        data_residency: DataResidency | None = None,
+        websocket_base_url: str | httpx2.URL | None = None,
+        timeout: float | Timeout | None | NotGiven = not_given,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: httpx2.AsyncClient | None = None,
+        _strict_response_validation: bool = False,
+        _enforce_credentials: bool = True,
+    ) -> None:
+        super().__init__(
+            api_key=api_key,
+            admin_api_key=admin_api_key,
+            workload_identity=workload_identity,
+            organization=organization,
+            project=project,
+            webhook_secret=webhook_secret,
+            provider=provider,
+            base_url=base_url,
+            data_residency=data_residency,
+            websocket_base_url=websocket_base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+            http_client=http_client,
+            _strict_response_validation=_strict_response_validation,
+            _enforce_credentials=_enforce_credentials,
+        )
+        self._compat_store_arg: StoreLike = store
+
+    @cached_property
+    def compat_context(self) -> Context:
+        """The store, clock and id factory behind ``beta.assistants`` and ``beta.threads``."""
+        return _context(self._compat_store_arg)
+
+    @cached_property
+    def beta(self) -> AsyncBeta:  # pyright: ignore[reportIncompatibleVariableOverride]
+        return AsyncBeta(self, self.compat_context)
+
+    def copy(self, **kwargs: Any) -> AsyncOpenAI:  # pyright: ignore[reportIncompatibleMethodOverride]
+        """``openai.AsyncOpenAI.copy`` that keeps this client's store."""
+        copied = super().copy(**kwargs)
+        copied.__dict__["compat_context"] = self.compat_context
+        return copied
+
+    with_options = copy  # pyright: ignore[reportAssignmentType, reportIncompatibleVariableOverride]
+
+
+ClientT = TypeVar("ClientT", openai.OpenAI, openai.AsyncOpenAI)
+
+
+def wrap(client: ClientT, *, store: StoreLike = None) -> ClientT:
+    """Give an existing ``openai.OpenAI`` or ``openai.AsyncOpenAI`` the legacy Assistants surface, in place.
+
+    Returns the same client object, whose ``beta.assistants`` and ``beta.threads`` now run on the
+    Responses and Conversations APIs with state in ``store`` (default as for :class:`OpenAI`).
+    """
+    context = _context(store)
+    if isinstance(client, openai.AsyncOpenAI):
+        client.__dict__["beta"] = AsyncBeta(client, context)
+    else:
+        client.__dict__["beta"] = Beta(client, context)
+    return client

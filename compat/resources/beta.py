@@ -1,0 +1,50 @@
+"""``client.beta``: the SDK's own ``Beta`` with ``assistants`` and ``threads`` replaced by ours."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import openai
+from openai.resources.beta import AsyncBeta as _AsyncBeta, Beta as _Beta
+
+from .._context import Context
+from .assistants import Assistants, AsyncAssistants
+from .threads import AsyncThreads, Threads
+
+__all__ = ["AsyncBeta", "Beta"]
+
+
+class Beta(_Beta):
+    """``client.beta`` of :class:`compat.OpenAI`; everything but assistants and threads is the SDK's."""
+
+    def __init__(self, client: openai.OpenAI, context: Context) -> None:
+        super().__init__(client)
+        self._context = context
+
+    @cached_property
+    def assistants(self) -> Assistants:
+        """Assistants, kept in the local store."""
+        return Assistants(self._client, self._context)
+
+    @cached_property
+    def threads(self) -> Threads:
+        """Threads on conversations, with messages, runs and run steps."""
+        return Threads(self._client, self._context)
+
+
+class AsyncBeta(_AsyncBeta):
+    """``client.beta`` of :class:`compat.AsyncOpenAI`; everything but assistants and threads is the SDK's."""
+
+    def __init__(self, client: openai.AsyncOpenAI, context: Context) -> None:
+        super().__init__(client)
+        self._context = context
+
+    @cached_property
+    def assistants(self) -> AsyncAssistants:
+        """Assistants, kept in the local store."""
+        return AsyncAssistants(self._client, self._context)
+
+    @cached_property
+    def threads(self) -> AsyncThreads:
+        """Threads on conversations, with messages, runs and run steps."""
+        return AsyncThreads(self._client, self._context)
