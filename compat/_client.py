@@ -1,4 +1,4 @@
-"""The drop-in clients: ``openai.OpenAI`` / ``openai.AsyncOpenAI`` with our ``beta.assistants`` and ``beta.threads``."""
+"""The drop-in clients: ``openai.OpenAI`` and ``openai.AsyncOpenAI`` with our assistants and threads."""
 
 from __future__ import annotations
 
@@ -51,10 +51,10 @@ class OpenAI(openai.OpenAI):
         project: str | None = None,
         webhook_secret: str | None = None,
         provider: _Provider | None = None,
-        base_url: str | httpx2.URL | None | NotGiven = not_given,
+        base_url: str | httpx2.URL | NotGiven | None = not_given,
         data_residency: DataResidency | None = None,
         websocket_base_url: str | httpx2.URL | None = None,
-        timeout: float | Timeout | None | NotGiven = not_given,
+        timeout: float | Timeout | NotGiven | None = not_given,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
@@ -118,10 +118,10 @@ class AsyncOpenAI(openai.AsyncOpenAI):
         project: str | None = None,
         webhook_secret: str | None = None,
         provider: _Provider | None = None,
-        base_url: str | httpx2.URL | None | NotGiven = not_given,
+        base_url: str | httpx2.URL | NotGiven | None = not_given,
         data_residency: DataResidency | None = None,
         websocket_base_url: str | httpx2.URL | None = None,
-        timeout: float | Timeout | None | NotGiven = not_given,
+        timeout: float | Timeout | NotGiven | None = not_given,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,

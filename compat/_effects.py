@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, Union
+from typing import Any, TypeVar
 
 import anyio
 from openai.types.beta import AssistantStreamEvent
@@ -77,7 +77,7 @@ class Emit:
     event: AssistantStreamEvent
 
 
-Effect = Union[Call, Pull, Close, Sleep, Emit]
+Effect = Call | Pull | Close | Sleep | Emit
 Op = Generator[Effect, Any, T]
 
 
