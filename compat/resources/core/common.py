@@ -1,0 +1,199 @@
+"""Helpers shared by the operations: lookups that raise the legacy 404, argument checks, pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Generic, Literal, TypeVar, cast
+
+from openai.pagination import AsyncCursorPage, SyncCursorPage
+from pydantic import BaseModel, PrivateAttr
+
+from ..._errors import bad_request, not_found
+from ...store import Kind, Store, StoredRecord
+
+__all__ = [
+    "CompatSyncPage",
+    "ListArgs",
+    "check_metadata",
+    "list_args",
+    "make_page",
+    "require",
+]
+
+T = TypeVar("T", bound=BaseModel)
+
+_NOUNS: dict[Kind, str] = {
+    "assistant": "assistant",
+    "thread": "thread",
+    "run": "run",
+    "step": "run step",
+    "message": "message",
+    "alias": "alias",
+}
+
+
+def require(store: Store, kind: Kind, id: str, *, parent_id: str | None = None) -> StoredRecord:
+    """The stored record, or the legacy ``NotFoundError`` (``No run found with id 'run_x'.``).
+
+    With ``parent_id`` the record must also belong to that parent (a run of that thread, ...).
+    """
+    record = store.get(kind, id)
+    if record is None or (parent_id is not None and record.parent_id != parent_id):
+        raise not_found(f"No {_NOUNS[kind]} found with id '{id}'.")
+    return record
+
+
+class ListArgs(BaseModel):
+    """Validated legacy list arguments."""
+
+    limit: int = 20
+    order: Literal["asc", "desc"] = "desc"
+    after: str | None = None
+    before: str | None = None
+
+
+def list_args(args: Mapping[str, Any]) -> ListArgs:
+    """``limit`` (1–100, default 20), ``order`` (default ``desc``), ``after``, ``before``; legacy 400s."""
+    limit = args.get("limit", 20)
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 100:
+        raise bad_request(
+            "Invalid 'limit': integer below minimum or above maximum value. "
+            f"Expected a value between 1 and 100, but got {limit!r} instead.",
+            param="limit",
+            code="integer_out_of_range",
+        )
+    order = args.get("order", "desc")
+    if order not in ("asc", "desc"):
+        raise bad_request(
+            f"Invalid value for 'order': expected one of 'asc' or 'desc', got {order!r}.", param="order"
+        )
+    return ListArgs(limit=limit, order=order, after=args.get("after"), before=args.get("before"))
+
+
+def check_metadata(metadata: object, *, param: str = "metadata") -> dict[str, str]:
+    """Legacy metadata rules: at most 16 pairs, keys ≤ 64 characters, string values ≤ 512 characters."""
+    if metadata is None:
+        return {}
+    if not isinstance(metadata, Mapping):
+        raise bad_request(f"Invalid type for '{param}': expected an object.", param=param)
+    pairs = cast(Mapping[object, object], metadata)
+    if len(pairs) > 16:
+        raise bad_request(
+            f"Invalid '{param}': too many properties. Expected an object with at most 16 properties, "
+            f"but got an object with {len(pairs)} properties instead.",
+            param=param,
+        )
+    for key, value in pairs.items():
+        if not isinstance(key, str) or len(key) > 64:
+            raise bad_request(
+                f"Invalid '{param}': keys must be strings of at most 64 characters.", param=param
+            )
+        if not isinstance(value, str) or len(value) > 512:
+            raise bad_request(
+                f"Invalid '{param}.{key}': values must be strings of at most 512 characters.",
+                param=f"{param}.{key}",
+            )
+    return {str(k): str(v) for k, v in pairs.items()}
+
+
+class CompatSyncPage(SyncCursorPage[T], Generic[T]):
+    """A ``SyncCursorPage`` whose next pages come from the shim instead of an HTTP list endpoint.
+
+    It iterates and auto-paginates exactly like the SDK's page (``for item in page`` walks every page).
+    """
+
+    _next: Callable[[str], CompatSyncPage[T]] | None = PrivateAttr(default=None)
+
+    def has_next_page(self) -> bool:
+        return bool(self.has_more) and bool(self.data) and self._next is not None
+
+    def get_next_page(self) -> CompatSyncPage[T]:
+        if not self.has_next_page() or self._next is None:
+            raise RuntimeError(
+                "No next page expected; please check `.has_next_page()` before calling `.get_next_page()`."
+            )
+        last = cast(Any, self.data[-1])
+        return self._next(str(last.id))
+
+
+class CompatAsyncPage(AsyncCursorPage[T], Generic[T]):
+    """An ``AsyncCursorPage`` whose next pages come from the shim."""
+
+    _next: Callable[[str], Any] | None = PrivateAttr(default=None)
+
+    def has_next_page(self) -> bool:
+        return bool(self.has_more) and bool(self.data) and self._next is not None
+
+    async def get_next_page(self) -> CompatAsyncPage[T]:
+        if not self.has_next_page() or self._next is None:
+            raise RuntimeError(
+                "No next page expected; please check `.has_next_page()` before calling `.get_next_page()`."
+            )
+        last = cast(Any, self.data[-1])
+        return await self._next(str(last.id))
+
+
+class Listing(BaseModel, Generic[T]):
+    """One page of a legacy list as the operations compute it (before it becomes an SDK page)."""
+
+    data: list[T]
+    has_more: bool
+
+
+def make_page(
+    listing: Listing[T], fetch_next: Callable[[str], CompatSyncPage[T]] | None
+) -> CompatSyncPage[T]:
+    """The SDK-shaped page (``object``, ``data``, ``first_id``, ``last_id``, ``has_more``)."""
+    page = CompatSyncPage[T](
+        data=listing.data,
+        has_more=listing.has_more,
+        object="list",  # pyright: ignore[reportCallIssue]
+        first_id=_id(listing.data[0]) if listing.data else None,  # pyright: ignore[reportCallIssue]
+        last_id=_id(listing.data[-1]) if listing.data else None,  # pyright: ignore[reportCallIssue]
+    )
+    page._next = fetch_next
+    return page
+
+
+def make_async_page(listing: Listing[T], fetch_next: Callable[[str], Any] | None) -> CompatAsyncPage[T]:
+    """The SDK-shaped async page."""
+    page = CompatAsyncPage[T](
+        data=listing.data,
+        has_more=listing.has_more,
+        object="list",  # pyright: ignore[reportCallIssue]
+        first_id=_id(listing.data[0]) if listing.data else None,  # pyright: ignore[reportCallIssue]
+        last_id=_id(listing.data[-1]) if listing.data else None,  # pyright: ignore[reportCallIssue]
+    )
+    page._next = fetch_next
+    return page
+
+
+def _id(item: BaseModel) -> str:
+    return str(cast(Any, item).id)
+
+
+def page_records(
+    store: Store,
+    kind: Kind,
+    args: ListArgs,
+    *,
+    parent_id: str = "",
+    group_id: str | None = None,
+) -> tuple[Sequence[StoredRecord], bool]:
+    """One page of stored records and whether more follow; unknown cursors answer the legacy 404/400."""
+    try:
+        records = store.list(
+            kind,
+            parent_id=parent_id,
+            group_id=group_id,
+            order=args.order,
+            after=args.after,
+            before=args.before,
+            limit=args.limit + 1,
+        )
+    except KeyError as missing:
+        cursor = args.after if args.after is not None else args.before
+        raise bad_request(
+            f"Invalid cursor: no {_NOUNS[kind]} found with id '{cursor}'.", param="after"
+        ) from missing
+    return records[: args.limit], len(records) > args.limit
