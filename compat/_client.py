@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from functools import cached_property
 from typing import Any, TypeVar
 
 import httpx2
@@ -18,6 +17,7 @@ from openai._client import (
     _Provider,
     not_given,
 )
+from openai._compat import cached_property
 
 from ._context import Context
 from .resources.beta import AsyncBeta, Beta

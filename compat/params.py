@@ -49,26 +49,34 @@ class Parameter:
 def _params(
     method: str, *rows: tuple[str, Handling, str] | tuple[str, Handling, str, Reject]
 ) -> list[Parameter]:
-    return [Parameter(method, *row) for row in rows]
+    return [Parameter(method, row[0], row[1], row[2], row[3] if len(row) == 4 else None) for row in rows]
 
 
 N, E, U = Handling.NATIVE, Handling.EMULATED, Handling.UNSUPPORTED
 
-# Rows are added by the resource modules' authors; the parity test lists what is missing.
-PARAMETERS: tuple[Parameter, ...] = ()
+_REQUEST_OPTIONS: list[tuple[str, Handling, str]] = [
+    ("extra_headers", N, "sent with every underlying Responses / Conversations request"),
+    ("extra_query", N, "sent with every underlying Responses / Conversations request"),
+    ("extra_body", U, "the legacy request body no longer exists; pass Responses options natively"),
+    ("timeout", N, "applies to every underlying request"),
+]
 
-_BY_KEY: dict[tuple[str, str], Parameter] = {}
+
+def _method(
+    method: str, *rows: tuple[str, Handling, str] | tuple[str, Handling, str, Reject]
+) -> list[Parameter]:
+    """The rows of one method, followed by the request options every method takes."""
+    return _params(method, *rows, *_REQUEST_OPTIONS)
 
 
-def register(rows: list[Parameter]) -> None:
-    """Add rows to the table (called once per resource module at import)."""
-    global PARAMETERS
-    for row in rows:
-        key = (row.method, row.name)
-        if key in _BY_KEY:
-            raise ValueError(f"parameter {row.method}({row.name}) is listed twice")
-        _BY_KEY[key] = row
-    PARAMETERS = (*PARAMETERS, *rows)
+PARAMETERS: tuple[Parameter, ...] = (
+    # --- assistants, threads, messages ---
+    # --- end assistants, threads, messages ---
+    # --- runs, steps ---
+    # --- end runs, steps ---
+)
+
+_BY_KEY: dict[tuple[str, str], Parameter] = {(p.method, p.name): p for p in PARAMETERS}
 
 
 def lookup(method: str, name: str) -> Parameter:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-
 import openai
+from openai._compat import cached_property
 from openai.resources.beta import AsyncBeta as _AsyncBeta, Beta as _Beta
 
 from .._context import Context
