@@ -21,9 +21,12 @@ import sqlite3
 import threading
 from collections.abc import Generator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .base import Kind, Order, StoredRecord
+
+if TYPE_CHECKING:
+    from typing_extensions import LiteralString
 
 __all__ = ["SQLiteStore"]
 
@@ -49,7 +52,7 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
-_COLUMNS = "kind, id, parent_id, group_id, created_at, data"
+_COLUMNS: LiteralString = "kind, id, parent_id, group_id, created_at, data"
 
 
 class SQLiteStore:
@@ -143,19 +146,9 @@ class SQLiteStore:
         page excludes them and holds the first ``limit`` records after ``after`` (every one for ``None``).
         An unknown cursor raises ``KeyError``.
         """
-        where = ["kind = ?", "parent_id = ?"]
-        params: list[Any] = [kind, parent_id]
-        if group_id is not None:
-            where.append("group_id = ?")
-            params.append(group_id)
         with self._lock:
-            for cursor_id, comparison in _cursor_bounds(order, after=after, before=before):
-                where.append(f"seq {comparison} ?")
-                params.append(self._seq(kind, cursor_id))
-            sql = f"SELECT {_COLUMNS} FROM compat_records WHERE {' AND '.join(where)} ORDER BY seq {order}"
-            if limit is not None:
-                sql += " LIMIT ?"
-                params.append(limit)
+            seqs = [self._seq(kind, id) if id is not None else None for id in (after, before)]
+            sql, params = page_query(kind, parent_id, group_id, order, seqs, limit, mark="?")
             rows = self._conn.execute(sql, params).fetchall()
         return [_record(row) for row in rows]
 
@@ -213,15 +206,39 @@ class SQLiteStore:
             self._conn.close()
 
 
-def _cursor_bounds(order: Order, *, after: str | None, before: str | None) -> list[tuple[str, str]]:
-    """``(cursor id, comparison of seq against the cursor's seq)`` for the cursors given."""
-    after_op, before_op = (">", "<") if order == "asc" else ("<", ">")
-    bounds: list[tuple[str, str]] = []
-    if after is not None:
-        bounds.append((after, after_op))
-    if before is not None:
-        bounds.append((before, before_op))
-    return bounds
+def page_query(
+    kind: Kind,
+    parent_id: str,
+    group_id: str | None,
+    order: Order,
+    cursor_seqs: list[int | None],
+    limit: int | None,
+    *,
+    mark: LiteralString,
+) -> tuple[LiteralString, list[Any]]:
+    """The ``SELECT`` of one page of :meth:`SQLiteStore.list` and its parameters (``mark``: placeholder).
+
+    ``cursor_seqs`` holds the positions of the ``after`` and ``before`` records (``None`` when not given);
+    both are read in the direction of ``order``.
+    """
+    where: list[LiteralString] = [f"kind = {mark}", f"parent_id = {mark}"]
+    params: list[Any] = [kind, parent_id]
+    if group_id is not None:
+        where.append(f"group_id = {mark}")
+        params.append(group_id)
+    bounds: tuple[LiteralString, LiteralString] = (">", "<") if order == "asc" else ("<", ">")
+    for seq, comparison in zip(cursor_seqs, bounds, strict=True):
+        if seq is not None:
+            where.append(f"seq {comparison} {mark}")
+            params.append(seq)
+    direction = "ASC" if order == "asc" else "DESC"
+    sql: LiteralString = (
+        f"SELECT {_COLUMNS} FROM compat_records WHERE {' AND '.join(where)} ORDER BY seq {direction}"
+    )
+    if limit is not None:
+        sql += f" LIMIT {mark}"
+        params.append(limit)
+    return sql, params
 
 
 def _statements(script: str) -> list[str]:
