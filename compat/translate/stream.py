@@ -1,0 +1,757 @@
+"""One response's stream of Responses events → the legacy Assistants stream events of its run.
+
+``RunStreamState`` is fed one Responses stream event at a time and returns the legacy events that event
+implies; it does no I/O, and ids and the clock come from the caller. The caller emits the run's opening
+events (``thread.created``, ``thread.run.created``, ``thread.run.queued``, ``thread.run.in_progress``)
+before the stream and the final ``done`` after it.
+
+Rules:
+
+- ``message`` item added → ``thread.run.step.created`` + ``thread.run.step.in_progress`` (a
+  ``message_creation`` step) and ``thread.message.created`` + ``thread.message.in_progress`` (an
+  ``in_progress`` message with no content).
+- ``response.output_text.delta`` → ``thread.message.delta`` with a ``text`` block at the part's
+  ``content_index``; the first delta of a part also carries ``annotations: []``, as the legacy API did.
+  ``response.refusal.delta`` → a ``refusal`` block. ``response.output_text.annotation.added`` → a
+  ``text`` block with one annotation delta (``from_responses`` rules: ``file_citation`` and
+  ``file_path`` only; the others are dropped). A part that gets no delta is announced with an empty
+  block before a later part of the same message, so that content indexes stay dense for clients.
+- ``message`` item done → ``thread.message.completed`` (or ``thread.message.incomplete``), the message
+  built by ``from_responses.output_message_to_message`` from the done item.
+- The first ``function_call`` item opens the response's one ``tool_calls`` step
+  (``thread.run.step.created`` with no tool calls yet, ``thread.run.step.in_progress``); every call
+  adds a ``thread.run.step.delta`` announcing it (``index``, ``id`` = ``call_id``, ``name``,
+  ``arguments: ""``, ``output: null``) and every ``response.function_call_arguments.delta`` a step
+  delta with the argument fragment.
+- The terminal event (``response.completed`` / ``failed`` / ``incomplete``) closes what is still open:
+  messages that never got their ``output_item.done``, then every message step
+  (``thread.run.step.completed``, or ``thread.run.step.failed`` when the response did not complete; the
+  first step of the response carries its usage). A ``tool_calls`` step stays ``in_progress`` until its
+  outputs are submitted, so it gets no event here. Then the run event built by
+  ``from_responses.response_to_run``: ``thread.run.requires_action`` | ``completed`` | ``incomplete`` |
+  ``failed`` | ``cancelled``; a failed run is followed by a legacy ``error`` event.
+- A stream ``error`` event ends the run at once as failed (``last_error`` from the error) with the same
+  closing events; a ``response.failed`` that follows it only supplies ``final_response`` and usage.
+- Reasoning items and every other Responses event without a legacy form produce no events (they are
+  listed in ``_NO_LEGACY_FORM``); an event type this module does not know is logged once and skipped.
+
+Snapshots (``run``, ``steps``, ``messages``) are built with the ``from_responses`` builders, so they are
+the objects the non-streaming path builds from ``final_response`` given the same step ids and clock.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias, get_args
+
+from openai.types.beta.assistant_stream_event import (
+    AssistantStreamEvent,
+    ErrorEvent,
+    ThreadMessageCompleted,
+    ThreadMessageCreated,
+    ThreadMessageDelta,
+    ThreadMessageIncomplete,
+    ThreadMessageInProgress,
+    ThreadRunCancelled,
+    ThreadRunCompleted,
+    ThreadRunFailed,
+    ThreadRunIncomplete,
+    ThreadRunRequiresAction,
+    ThreadRunStepCompleted,
+    ThreadRunStepCreated,
+    ThreadRunStepDelta,
+    ThreadRunStepFailed,
+    ThreadRunStepInProgress,
+)
+from openai.types.beta.threads import (
+    FileCitationAnnotation,
+    FileCitationDeltaAnnotation,
+    FilePathDeltaAnnotation,
+    Message,
+    MessageDelta,
+    MessageDeltaEvent,
+    RefusalDeltaBlock,
+    Run,
+    TextDelta,
+    TextDeltaBlock,
+)
+from openai.types.beta.threads.annotation_delta import AnnotationDelta
+from openai.types.beta.threads.file_citation_delta_annotation import FileCitation as DeltaFileCitation
+from openai.types.beta.threads.file_path_delta_annotation import FilePath as DeltaFilePath
+from openai.types.beta.threads.message_content_delta import MessageContentDelta
+from openai.types.beta.threads.run import Usage as RunUsage
+from openai.types.beta.threads.runs import (
+    FunctionToolCallDelta,
+    RunStep,
+    RunStepDelta,
+    RunStepDeltaEvent,
+    ToolCallDeltaObject,
+)
+from openai.types.beta.threads.runs.function_tool_call_delta import Function as DeltaFunction
+from openai.types.responses import (
+    Response,
+    ResponseAudioDeltaEvent,
+    ResponseAudioDoneEvent,
+    ResponseAudioTranscriptDeltaEvent,
+    ResponseAudioTranscriptDoneEvent,
+    ResponseCodeInterpreterCallCodeDeltaEvent,
+    ResponseCodeInterpreterCallCodeDoneEvent,
+    ResponseCodeInterpreterCallCompletedEvent,
+    ResponseCodeInterpreterCallInProgressEvent,
+    ResponseCodeInterpreterCallInterpretingEvent,
+    ResponseCompactionCompactingEvent,
+    ResponseContentPartAddedEvent,
+    ResponseContentPartDoneEvent,
+    ResponseCreatedEvent,
+    ResponseCustomToolCallInputDeltaEvent,
+    ResponseCustomToolCallInputDoneEvent,
+    ResponseError,
+    ResponseErrorEvent,
+    ResponseFileSearchCallCompletedEvent,
+    ResponseFileSearchCallInProgressEvent,
+    ResponseFileSearchCallSearchingEvent,
+    ResponseFunctionCallArgumentsDeltaEvent,
+    ResponseFunctionCallArgumentsDoneEvent,
+    ResponseFunctionToolCall,
+    ResponseImageGenCallCompletedEvent,
+    ResponseImageGenCallGeneratingEvent,
+    ResponseImageGenCallInProgressEvent,
+    ResponseImageGenCallPartialImageEvent,
+    ResponseInProgressEvent,
+    ResponseMcpCallArgumentsDeltaEvent,
+    ResponseMcpCallArgumentsDoneEvent,
+    ResponseMcpCallCompletedEvent,
+    ResponseMcpCallFailedEvent,
+    ResponseMcpCallInProgressEvent,
+    ResponseMcpListToolsCompletedEvent,
+    ResponseMcpListToolsFailedEvent,
+    ResponseMcpListToolsInProgressEvent,
+    ResponseOutputItem,
+    ResponseOutputMessage,
+    ResponseOutputRefusal,
+    ResponseOutputText,
+    ResponseOutputTextAnnotationAddedEvent,
+    ResponseQueuedEvent,
+    ResponseReasoningSummaryPartAddedEvent,
+    ResponseReasoningSummaryPartDoneEvent,
+    ResponseReasoningSummaryTextDeltaEvent,
+    ResponseReasoningSummaryTextDoneEvent,
+    ResponseReasoningTextDeltaEvent,
+    ResponseReasoningTextDoneEvent,
+    ResponseRefusalDeltaEvent,
+    ResponseRefusalDoneEvent,
+    ResponseShellCallCommandAddedEvent,
+    ResponseShellCallCommandDeltaEvent,
+    ResponseShellCallCommandDoneEvent,
+    ResponseShellCallOutputContentDeltaEvent,
+    ResponseShellCallOutputContentDoneEvent,
+    ResponseStreamEvent,
+    ResponseTextDeltaEvent,
+    ResponseTextDoneEvent,
+    ResponseWebSearchCallCompletedEvent,
+    ResponseWebSearchCallInProgressEvent,
+    ResponseWebSearchCallSearchingEvent,
+)
+from openai.types.responses.response_output_item_added_event import ResponseOutputItemAddedEvent
+from openai.types.responses.response_output_item_done_event import ResponseOutputItemDoneEvent
+from openai.types.shared import ErrorObject
+from typing_extensions import assert_never
+
+from compat.translate import from_responses
+
+__all__ = ["RunStreamState"]
+
+logger = logging.getLogger(__name__)
+
+_NO_LEGACY_FORM = (
+    ResponseCreatedEvent,
+    ResponseInProgressEvent,
+    ResponseQueuedEvent,
+    ResponseContentPartDoneEvent,
+    ResponseTextDoneEvent,
+    ResponseRefusalDoneEvent,
+    ResponseFunctionCallArgumentsDoneEvent,
+    ResponseReasoningSummaryPartAddedEvent,
+    ResponseReasoningSummaryPartDoneEvent,
+    ResponseReasoningSummaryTextDeltaEvent,
+    ResponseReasoningSummaryTextDoneEvent,
+    ResponseReasoningTextDeltaEvent,
+    ResponseReasoningTextDoneEvent,
+    ResponseAudioDeltaEvent,
+    ResponseAudioDoneEvent,
+    ResponseAudioTranscriptDeltaEvent,
+    ResponseAudioTranscriptDoneEvent,
+    ResponseCodeInterpreterCallCodeDeltaEvent,
+    ResponseCodeInterpreterCallCodeDoneEvent,
+    ResponseCodeInterpreterCallCompletedEvent,
+    ResponseCodeInterpreterCallInProgressEvent,
+    ResponseCodeInterpreterCallInterpretingEvent,
+    ResponseCompactionCompactingEvent,
+    ResponseFileSearchCallCompletedEvent,
+    ResponseFileSearchCallInProgressEvent,
+    ResponseFileSearchCallSearchingEvent,
+    ResponseWebSearchCallCompletedEvent,
+    ResponseWebSearchCallInProgressEvent,
+    ResponseWebSearchCallSearchingEvent,
+    ResponseImageGenCallCompletedEvent,
+    ResponseImageGenCallGeneratingEvent,
+    ResponseImageGenCallInProgressEvent,
+    ResponseImageGenCallPartialImageEvent,
+    ResponseMcpCallArgumentsDeltaEvent,
+    ResponseMcpCallArgumentsDoneEvent,
+    ResponseMcpCallCompletedEvent,
+    ResponseMcpCallFailedEvent,
+    ResponseMcpCallInProgressEvent,
+    ResponseMcpListToolsCompletedEvent,
+    ResponseMcpListToolsFailedEvent,
+    ResponseMcpListToolsInProgressEvent,
+    ResponseShellCallCommandAddedEvent,
+    ResponseShellCallCommandDeltaEvent,
+    ResponseShellCallCommandDoneEvent,
+    ResponseShellCallOutputContentDeltaEvent,
+    ResponseShellCallOutputContentDoneEvent,
+    ResponseCustomToolCallInputDeltaEvent,
+    ResponseCustomToolCallInputDoneEvent,
+)
+"""Known Responses events with no legacy form: they return no events."""
+
+# Dispatch is on the ``type`` string: the SDK builds an event of an unknown type as some other member of
+# the union, so ``isinstance`` alone would silently misroute it.
+_NO_LEGACY_FORM_TYPES = frozenset(get_args(cls.model_fields["type"].annotation)[0] for cls in _NO_LEGACY_FORM)
+
+_ContentEvent: TypeAlias = (
+    ResponseContentPartAddedEvent
+    | ResponseTextDeltaEvent
+    | ResponseRefusalDeltaEvent
+    | ResponseOutputTextAnnotationAddedEvent
+)
+_ContentPart: TypeAlias = ResponseOutputText | ResponseOutputRefusal
+
+
+class RunStreamState:
+    """Translates the stream of one response of a run into legacy events."""
+
+    def __init__(
+        self,
+        *,
+        run: Run,
+        prior_usage: RunUsage | None,
+        new_step_id: Callable[[], str],
+        clock: Callable[[], int],
+    ) -> None:
+        """``run`` as stored before this response; ``prior_usage`` summed over its earlier responses."""
+        self._run_before = run
+        self._run = run
+        self._prior_usage = prior_usage
+        self._new_step_id = new_step_id
+        self._clock = clock
+        self._final: Response | None = None
+        self._done = False
+        self._logged_unknown: set[str] = set()
+        # Steps in output order, by step id.
+        self._steps: dict[str, RunStep] = {}
+        self._message_step_ids: dict[str, str] = {}
+        self._tool_step_id: str | None = None
+        # Messages by item id: the accumulated item, the latest snapshot, which are closed.
+        self._items: dict[str, ResponseOutputMessage] = {}
+        self._messages: dict[str, Message] = {}
+        self._closed_messages: set[str] = set()
+        self._announced_parts: dict[str, int] = {}
+        self._kept_annotations: dict[tuple[str, int], int] = {}
+        # Function calls by item id, in the order they were announced (their legacy ``index``).
+        self._calls: dict[str, ResponseFunctionToolCall] = {}
+
+    @property
+    def run(self) -> Run:
+        """The latest run snapshot (final once ``done``)."""
+        return self._run
+
+    @property
+    def final_response(self) -> Response | None:
+        """The response carried by ``response.completed`` / ``failed`` / ``incomplete``."""
+        return self._final
+
+    @property
+    def steps(self) -> list[RunStep]:
+        """Snapshots of the steps this response produced, in order."""
+        return list(self._steps.values())
+
+    @property
+    def messages(self) -> list[Message]:
+        """Snapshots of the assistant messages this response produced, in order."""
+        return [
+            message if item_id in self._closed_messages else self._open_message(item_id)
+            for item_id, message in self._messages.items()
+        ]
+
+    @property
+    def done(self) -> bool:
+        """Whether the response ended (``response.completed`` / ``failed`` / ``incomplete``, ``error``)."""
+        return self._done
+
+    def handle_event(self, event: ResponseStreamEvent) -> list[AssistantStreamEvent]:
+        """The legacy events implied by one Responses stream event."""
+        # ``==`` comparisons (not ``in``) so that the type checker narrows the event union.
+        if self._done:
+            return self._after_done(event)
+        if event.type == "response.output_item.added" or event.type == "response.output_item.done":  # noqa: PLR1714
+            return self._on_item_event(event)
+        if (
+            event.type == "response.content_part.added"  # noqa: PLR1714
+            or event.type == "response.output_text.delta"
+            or event.type == "response.refusal.delta"
+            or event.type == "response.output_text.annotation.added"
+        ):
+            return self._on_content_event(event)
+        if event.type == "response.function_call_arguments.delta":
+            return self._on_arguments_delta(event)
+        if (
+            event.type == "response.completed"  # noqa: PLR1714
+            or event.type == "response.failed"
+            or event.type == "response.incomplete"
+        ):
+            self._final = event.response
+            return self._finish(event.response, error=None)
+        if event.type == "error":
+            return self._on_error(event)
+        if isinstance(event, _NO_LEGACY_FORM):  # pyright: ignore[reportUnnecessaryIsInstance]
+            return self._skip(event.type)
+        if TYPE_CHECKING:
+            assert_never(event)
+        return self._skip(event.type)
+
+    # -- dispatch helpers -------------------------------------------------------------------------
+
+    def _skip(self, event_type: str) -> list[AssistantStreamEvent]:
+        """Nothing for a known event without a legacy form; log an unknown event type once."""
+        if event_type not in _NO_LEGACY_FORM_TYPES and event_type not in self._logged_unknown:
+            self._logged_unknown.add(event_type)
+            logger.warning("skipping Responses stream events of unknown type %r", event_type)
+        return []
+
+    def _after_done(self, event: ResponseStreamEvent) -> list[AssistantStreamEvent]:
+        """After an ``error`` ended the run, a terminal event only supplies the response and its usage."""
+        if (
+            event.type == "response.completed"  # noqa: PLR1714
+            or event.type == "response.failed"
+            or event.type == "response.incomplete"
+        ) and self._final is None:
+            self._final = event.response
+            self._run = self._run.model_copy(update={"usage": self._run_usage(event.response)})
+        return []
+
+    def _on_item_event(
+        self, event: ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent
+    ) -> list[AssistantStreamEvent]:
+        if event.type == "response.output_item.added":
+            return self._on_item_added(event.item)
+        return self._on_item_done(event.item)
+
+    def _on_content_event(self, event: _ContentEvent) -> list[AssistantStreamEvent]:
+        if event.type == "response.content_part.added":
+            return self._on_part_added(event)
+        if event.type == "response.output_text.delta":
+            return self._on_text_delta(event)
+        if event.type == "response.refusal.delta":
+            return self._on_refusal_delta(event)
+        return self._on_annotation_added(event)
+
+    # -- output items -----------------------------------------------------------------------------
+
+    def _on_item_added(self, item: ResponseOutputItem) -> list[AssistantStreamEvent]:
+        """A ``message`` opens its step and message; a ``function_call`` is announced in the tool step."""
+        if isinstance(item, ResponseOutputMessage):
+            return self._open_message_item(item)
+        if isinstance(item, ResponseFunctionToolCall):
+            return self._open_function_call(item)
+        return []
+
+    def _on_item_done(self, item: ResponseOutputItem) -> list[AssistantStreamEvent]:
+        """A ``message`` is completed (or incomplete); a ``function_call`` gets its final arguments."""
+        events = [] if self._seen(item) else self._on_item_added(item)
+        if isinstance(item, ResponseOutputMessage):
+            events += self._close_message(item)
+        elif isinstance(item, ResponseFunctionToolCall):
+            events += self._complete_function_call(item)
+        return events
+
+    def _seen(self, item: ResponseOutputItem) -> bool:
+        if isinstance(item, ResponseFunctionToolCall):
+            return _call_key(item) in self._calls
+        return item.id in self._items
+
+    def _open_message_item(self, item: ResponseOutputMessage) -> list[AssistantStreamEvent]:
+        now = self._clock()
+        step_id = self._new_step_id()
+        step = from_responses.message_creation_step(
+            step_id=step_id,
+            run=self._run_before,
+            message_id=item.id,
+            created_at=now,
+            status="in_progress",
+            usage=None,
+        )
+        self._steps[step_id] = step
+        self._message_step_ids[item.id] = step_id
+        self._items[item.id] = item.model_copy(update={"content": []}, deep=True)
+        self._announced_parts[item.id] = 0
+        message = self._in_progress_message(self._items[item.id], created_at=now)
+        self._messages[item.id] = message
+        return [
+            ThreadRunStepCreated(event="thread.run.step.created", data=step),
+            ThreadRunStepInProgress(event="thread.run.step.in_progress", data=step),
+            ThreadMessageCreated(event="thread.message.created", data=message),
+            ThreadMessageInProgress(event="thread.message.in_progress", data=message),
+        ]
+
+    def _close_message(self, item: ResponseOutputMessage) -> list[AssistantStreamEvent]:
+        message = self._build_message(item, created_at=self._messages[item.id].created_at)
+        self._messages[item.id] = message
+        self._closed_messages.add(item.id)
+        if message.status == "completed":
+            return [ThreadMessageCompleted(event="thread.message.completed", data=message)]
+        return [ThreadMessageIncomplete(event="thread.message.incomplete", data=message)]
+
+    def _open_function_call(self, item: ResponseFunctionToolCall) -> list[AssistantStreamEvent]:
+        events: list[AssistantStreamEvent] = []
+        if self._tool_step_id is None:
+            step_id = self._new_step_id()
+            self._tool_step_id = step_id
+            step = self._tool_calls_step(step_id, calls=[], created_at=self._clock(), usage=None)
+            self._steps[step_id] = step
+            events.append(ThreadRunStepCreated(event="thread.run.step.created", data=step))
+            events.append(ThreadRunStepInProgress(event="thread.run.step.in_progress", data=step))
+        index = len(self._calls)
+        self._calls[_call_key(item)] = item.model_copy(deep=True)
+        self._refresh_tool_step()
+        announce = FunctionToolCallDelta(
+            index=index,
+            type="function",
+            id=item.call_id,
+            function=DeltaFunction(name=item.name, arguments=item.arguments, output=None),
+        )
+        events.append(self._step_delta(announce))
+        return events
+
+    def _complete_function_call(self, item: ResponseFunctionToolCall) -> list[AssistantStreamEvent]:
+        """Sends whatever part of the final arguments the deltas did not carry."""
+        key = _call_key(item)
+        streamed = self._calls[key].arguments
+        index = list(self._calls).index(key)
+        self._calls[key] = item.model_copy(deep=True)
+        self._refresh_tool_step()
+        if item.arguments == streamed or not item.arguments.startswith(streamed):
+            return []
+        rest = item.arguments[len(streamed) :]
+        return [
+            self._step_delta(
+                FunctionToolCallDelta(index=index, type="function", function=DeltaFunction(arguments=rest))
+            )
+        ]
+
+    def _on_arguments_delta(
+        self, event: ResponseFunctionCallArgumentsDeltaEvent
+    ) -> list[AssistantStreamEvent]:
+        call = self._calls.get(event.item_id)
+        if call is None:
+            return []
+        call.arguments += event.delta
+        self._refresh_tool_step()
+        index = list(self._calls).index(event.item_id)
+        delta = FunctionToolCallDelta(
+            index=index, type="function", function=DeltaFunction(arguments=event.delta)
+        )
+        return [self._step_delta(delta)]
+
+    # -- message content --------------------------------------------------------------------------
+
+    def _on_part_added(self, event: ResponseContentPartAddedEvent) -> list[AssistantStreamEvent]:
+        """Tracks the part; the legacy API announced a part with its first delta, so nothing is sent."""
+        item = self._items.get(event.item_id)
+        if item is not None and isinstance(event.part, (ResponseOutputText, ResponseOutputRefusal)):
+            item.content.append(event.part.model_copy(deep=True))
+        return []
+
+    def _on_text_delta(self, event: ResponseTextDeltaEvent) -> list[AssistantStreamEvent]:
+        part = self._part(event.item_id, event.content_index)
+        if not isinstance(part, ResponseOutputText):
+            return []
+        part.text += event.delta
+        return self._message_delta(event.item_id, event.content_index, value=event.delta)
+
+    def _on_refusal_delta(self, event: ResponseRefusalDeltaEvent) -> list[AssistantStreamEvent]:
+        part = self._part(event.item_id, event.content_index)
+        if not isinstance(part, ResponseOutputRefusal):
+            return []
+        part.refusal += event.delta
+        return self._message_delta(event.item_id, event.content_index, value=event.delta)
+
+    def _on_annotation_added(
+        self, event: ResponseOutputTextAnnotationAddedEvent
+    ) -> list[AssistantStreamEvent]:
+        part = self._part(event.item_id, event.content_index)
+        if not isinstance(part, ResponseOutputText) or event.annotation is None:
+            return []
+        part.annotations = [*part.annotations, event.annotation]  # pyright: ignore[reportAttributeAccessIssue]
+        legacy = from_responses._annotation(event.annotation)
+        if legacy is None:
+            return []
+        key = (event.item_id, event.content_index)
+        index = self._kept_annotations.get(key, 0)
+        self._kept_annotations[key] = index + 1
+        annotation: AnnotationDelta
+        if isinstance(legacy, FileCitationAnnotation):
+            annotation = FileCitationDeltaAnnotation(
+                index=index,
+                type="file_citation",
+                text=legacy.text,
+                start_index=legacy.start_index,
+                end_index=legacy.end_index,
+                file_citation=DeltaFileCitation(file_id=legacy.file_citation.file_id),
+            )
+        else:
+            annotation = FilePathDeltaAnnotation(
+                index=index,
+                type="file_path",
+                text=legacy.text,
+                start_index=legacy.start_index,
+                end_index=legacy.end_index,
+                file_path=DeltaFilePath(file_id=legacy.file_path.file_id),
+            )
+        return self._message_delta(event.item_id, event.content_index, annotation=annotation)
+
+    def _part(self, item_id: str, content_index: int) -> _ContentPart | None:
+        item = self._items.get(item_id)
+        if item is None or content_index >= len(item.content):
+            return None
+        return item.content[content_index]
+
+    def _message_delta(
+        self,
+        item_id: str,
+        content_index: int,
+        *,
+        value: str | None = None,
+        annotation: AnnotationDelta | None = None,
+    ) -> list[AssistantStreamEvent]:
+        """One ``thread.message.delta``, opening any earlier part that had no delta yet."""
+        announced = self._announced_parts[item_id]
+        blocks = [
+            self._content_block(item_id, index, opening=True) for index in range(announced, content_index)
+        ]
+        blocks.append(
+            self._content_block(
+                item_id, content_index, opening=content_index >= announced, value=value, annotation=annotation
+            )
+        )
+        self._announced_parts[item_id] = max(announced, content_index + 1)
+        delta = MessageDeltaEvent(
+            id=item_id, object="thread.message.delta", delta=MessageDelta(content=blocks)
+        )
+        return [ThreadMessageDelta(event="thread.message.delta", data=delta)]
+
+    def _content_block(
+        self,
+        item_id: str,
+        index: int,
+        *,
+        opening: bool,
+        value: str | None = None,
+        annotation: AnnotationDelta | None = None,
+    ) -> MessageContentDelta:
+        """A legacy content delta block; only set fields are sent, as clients merge what they receive."""
+        if isinstance(self._items[item_id].content[index], ResponseOutputRefusal):
+            return RefusalDeltaBlock(index=index, type="refusal", refusal=value or "")
+        fields: dict[str, Any] = {}
+        if value is not None or annotation is None:
+            fields["value"] = value or ""
+        if opening or annotation is not None:
+            fields["annotations"] = [annotation] if annotation is not None else []
+        return TextDeltaBlock(index=index, type="text", text=TextDelta(**fields))
+
+    # -- the end of the response ------------------------------------------------------------------
+
+    def _on_error(self, event: ResponseErrorEvent) -> list[AssistantStreamEvent]:
+        """A stream ``error`` ends the run as failed, whether or not ``response.failed`` follows."""
+        error = _stream_error(event)
+        output: list[ResponseOutputItem] = [*self._items.values(), *self._calls.values()]
+        failed = Response.model_construct(
+            id="",
+            object="response",
+            status="failed",
+            error=ResponseError.model_construct(code=error.code, message=error.message),
+            incomplete_details=None,
+            output=output,
+            usage=None,
+        )
+        return self._finish(failed, error=error)
+
+    def _finish(self, response: Response, *, error: ErrorObject | None) -> list[AssistantStreamEvent]:
+        """Closes open messages and message steps, then reports the run's outcome."""
+        self._done = True
+        events = self._close_missing_items(response)
+        events += self._end_steps(response)
+        self._run = from_responses.response_to_run(
+            run=self._run_before, response=response, usage=self._run_usage(response), now=self._clock()
+        )
+        events.append(_run_event(self._run))
+        if self._run.status == "failed":
+            events.append(ErrorEvent(event="error", data=error or _response_error(response)))
+        return events
+
+    def _close_missing_items(self, response: Response) -> list[AssistantStreamEvent]:
+        """Closes the items whose ``output_item.done`` never came (from the response's output if there)."""
+        events: list[AssistantStreamEvent] = []
+        for item in response.output:
+            if isinstance(item, (ResponseOutputMessage, ResponseFunctionToolCall)) and (
+                item.id not in self._closed_messages
+            ):
+                events += self._on_item_done(item)
+        for item_id, item in self._items.items():
+            if item_id not in self._closed_messages:
+                events += self._close_message(item)
+        return events
+
+    def _end_steps(self, response: Response) -> list[AssistantStreamEvent]:
+        """Final step snapshots: the first carries the response's usage; message steps end."""
+        usage = from_responses.usage_to_run_usage(response.usage)
+        status = "completed" if response.status == "completed" else "failed"
+        events: list[AssistantStreamEvent] = []
+        for position, (step_id, step) in enumerate(self._steps.items()):
+            step_usage = usage if position == 0 else None
+            if step_id == self._tool_step_id:
+                calls = from_responses.function_calls(response) or list(self._calls.values())
+                self._steps[step_id] = self._tool_calls_step(
+                    step_id, calls=calls, created_at=step.created_at, usage=step_usage
+                )
+                continue
+            ended = from_responses.message_creation_step(
+                step_id=step_id,
+                run=self._run_before,
+                message_id=_message_id(step),
+                created_at=step.created_at,
+                status=status,
+                usage=step_usage,
+            )
+            self._steps[step_id] = ended
+            if status == "completed":
+                events.append(ThreadRunStepCompleted(event="thread.run.step.completed", data=ended))
+            else:
+                events.append(ThreadRunStepFailed(event="thread.run.step.failed", data=ended))
+        return events
+
+    # -- snapshots --------------------------------------------------------------------------------
+
+    def _run_usage(self, response: Response) -> RunUsage | None:
+        return from_responses.run_usage(
+            [self._prior_usage, from_responses.usage_to_run_usage(response.usage)]
+        )
+
+    def _build_message(self, item: ResponseOutputMessage, *, created_at: int) -> Message:
+        return from_responses.output_message_to_message(
+            item=item,
+            thread_id=self._run_before.thread_id,
+            run_id=self._run_before.id,
+            assistant_id=self._run_before.assistant_id,
+            created_at=created_at,
+        )
+
+    def _in_progress_message(self, item: ResponseOutputMessage, *, created_at: int) -> Message:
+        message = self._build_message(item, created_at=created_at)
+        return message.model_copy(
+            update={"status": "in_progress", "completed_at": None, "incomplete_at": None}
+        )
+
+    def _open_message(self, item_id: str) -> Message:
+        """The snapshot of a message still being written, with the content streamed so far."""
+        return self._in_progress_message(self._items[item_id], created_at=self._messages[item_id].created_at)
+
+    def _tool_calls_step(
+        self,
+        step_id: str,
+        *,
+        calls: Sequence[ResponseFunctionToolCall],
+        created_at: int,
+        usage: RunUsage | None,
+    ) -> RunStep:
+        return from_responses.tool_calls_step(
+            step_id=step_id,
+            run=self._run_before,
+            calls=calls,
+            outputs={},
+            created_at=created_at,
+            status="in_progress",
+            usage=usage,
+        )
+
+    def _refresh_tool_step(self) -> None:
+        assert self._tool_step_id is not None
+        step = self._steps[self._tool_step_id]
+        self._steps[step.id] = self._tool_calls_step(
+            step.id, calls=list(self._calls.values()), created_at=step.created_at, usage=None
+        )
+
+    def _step_delta(self, tool_call: FunctionToolCallDelta) -> ThreadRunStepDelta:
+        assert self._tool_step_id is not None
+        details = ToolCallDeltaObject(type="tool_calls", tool_calls=[tool_call])
+        delta = RunStepDeltaEvent(
+            id=self._tool_step_id, object="thread.run.step.delta", delta=RunStepDelta(step_details=details)
+        )
+        return ThreadRunStepDelta(event="thread.run.step.delta", data=delta)
+
+
+def _call_key(item: ResponseFunctionToolCall) -> str:
+    """Function calls are tracked by item id (what argument deltas name), else by ``call_id``."""
+    return item.id or item.call_id
+
+
+def _message_id(step: RunStep) -> str:
+    details = step.step_details
+    assert details.type == "message_creation"
+    return details.message_creation.message_id
+
+
+def _run_event(run: Run) -> AssistantStreamEvent:
+    """The legacy event announcing a run that has stopped."""
+    status = run.status
+    if status == "requires_action":
+        return ThreadRunRequiresAction(event="thread.run.requires_action", data=run)
+    if status == "completed":
+        return ThreadRunCompleted(event="thread.run.completed", data=run)
+    if status == "incomplete":
+        return ThreadRunIncomplete(event="thread.run.incomplete", data=run)
+    if status == "failed":
+        return ThreadRunFailed(event="thread.run.failed", data=run)
+    if status == "cancelled":
+        return ThreadRunCancelled(event="thread.run.cancelled", data=run)
+    raise ValueError(f"run {run.id} has not stopped (status {status!r})")
+
+
+def _response_error(response: Response) -> ErrorObject:
+    """The legacy ``error`` event's object for a failed response."""
+    error = response.error
+    if error is None:
+        return ErrorObject(
+            code="server_error", message="The response failed.", param=None, type="server_error"
+        )
+    return ErrorObject(code=error.code, message=error.message, param=None, type="server_error")
+
+
+def _stream_error(event: ResponseErrorEvent) -> ErrorObject:
+    """The error of a stream ``error`` event.
+
+    The SDK models the fields at the top level; recorded streams nest them under ``error``
+    (``{"type": "error", "error": {"type", "code", "message", "param"}}``), so both are read.
+    """
+    nested: object = (event.model_extra or {}).get("error")
+    fields: dict[str, Any] = {"code": event.code, "message": event.message, "param": event.param}
+    if isinstance(nested, dict):
+        recorded: dict[str, Any] = dict(nested)  # pyright: ignore[reportUnknownArgumentType]
+        fields.update({key: value for key, value in recorded.items() if value is not None})
+    return ErrorObject(
+        code=fields.get("code"),
+        message=fields.get("message") or "The response failed.",
+        param=fields.get("param"),
+        type=fields.get("type") or "server_error",
+    )
