@@ -126,22 +126,35 @@ def _advance(op: Op[Any], result: Any, error: BaseException | None) -> Effect:
     return op.send(result)
 
 
+def _opens_stream(effect: Effect) -> bool:
+    return isinstance(effect, Call) and effect.kwargs.get("stream") is True
+
+
 def _drive_sync(op: Op[T], client: object) -> Generator[AssistantStreamEvent, None, T]:
+    """Perform the op's effects; streams it opened are closed when it ends, however it ends."""
     result: Any = None
     error: BaseException | None = None
-    while True:
-        try:
-            effect = _advance(op, result, error)
-        except StopIteration as stop:
-            return stop.value  # pyright: ignore[reportUnknownVariableType, reportUnknownMemberType]
-        result, error = None, None
-        if isinstance(effect, Emit):
-            yield effect.event
-            continue
-        try:
-            result = _perform_sync(effect, client)
-        except Exception as exc:
-            error = exc
+    opened: list[Any] = []
+    try:
+        while True:
+            try:
+                effect = _advance(op, result, error)
+            except StopIteration as stop:
+                return stop.value  # pyright: ignore[reportUnknownVariableType, reportUnknownMemberType]
+            result, error = None, None
+            if isinstance(effect, Emit):
+                yield effect.event
+                continue
+            try:
+                result = _perform_sync(effect, client)
+            except Exception as exc:
+                error = exc
+            if _opens_stream(effect) and error is None:
+                opened.append(result)
+    finally:
+        op.close()
+        for stream in opened:
+            stream.close()
 
 
 def run_sync(op: Op[T], client: object) -> T:
@@ -179,16 +192,24 @@ async def stream_async(op: Op[Any], client: object) -> AsyncIterator[AssistantSt
     """Run a streaming op with an asynchronous client, yielding the legacy events it emits."""
     result: Any = None
     error: BaseException | None = None
-    while True:
-        try:
-            effect = _advance(op, result, error)
-        except StopIteration:
-            return
-        if isinstance(effect, Emit):
-            result, error = None, None
-            yield effect.event
-            continue
-        result, error = await _perform_async_safely(effect, client)
+    opened: list[Any] = []
+    try:
+        while True:
+            try:
+                effect = _advance(op, result, error)
+            except StopIteration:
+                return
+            if isinstance(effect, Emit):
+                result, error = None, None
+                yield effect.event
+                continue
+            result, error = await _perform_async_safely(effect, client)
+            if _opens_stream(effect) and error is None:
+                opened.append(result)
+    finally:
+        op.close()
+        for stream in opened:
+            await stream.close()
 
 
 async def _perform_async_safely(effect: Effect, client: object) -> tuple[Any, BaseException | None]:

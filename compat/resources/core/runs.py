@@ -1,17 +1,215 @@
-"""Run operations: a run is our record over one or more responses created with ``conversation=thread``."""
+"""Run operations: a run is our record over one or more responses created with ``conversation=thread``.
+
+Lifecycle. ``runs.create`` writes the run record (``in_progress``) before calling the server and
+updates it after, so a crash never leaves a response without its run; one ``responses.create`` performs
+the model turn and the run comes back in the state it reached (``requires_action``, ``completed``,
+``failed``, ``incomplete``). ``submit_tool_outputs`` continues it with ``function_call_output`` items,
+one more response. Only one run per thread is active at a time (checked under a store lock).
+
+A ``requires_action`` run expires 10 minutes after creation. Expiring or cancelling it answers its
+pending calls with outputs that say so, because a conversation whose ``function_call`` has no output
+refuses every later response.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+import httpx2
+import openai
+from openai._models import construct_type
+from openai.types.beta.assistant_stream_event import (
+    ThreadRunCreated,
+    ThreadRunInProgress,
+    ThreadRunQueued,
+    ThreadRunStepCompleted,
+)
 from openai.types.beta.threads import Run
+from openai.types.beta.threads.run import Usage as RunUsage
+from openai.types.beta.threads.runs import RunStep
+from openai.types.responses import Response, ResponseOutputMessage
+from pydantic import BaseModel, Field
 
 from ..._context import Context
-from ..._effects import Op
-from ..._errors import bad_request
-from .common import ACTIVE_RUN_STATUSES, latest_run
+from ..._effects import Call, Emit, Op, Pull, Sleep
+from ..._errors import bad_request, not_found
+from ...store import StoredRecord
+from ...translate import from_responses, to_responses
+from ...translate.stream import RunStreamState
+from .common import ACTIVE_RUN_STATUSES, MessageMeta, check_metadata, latest_run, require
+
+__all__ = [
+    "cancel_run",
+    "create_run",
+    "ensure_no_active_run",
+    "poll_run",
+    "retrieve_run",
+    "stream_run",
+    "stream_submit_tool_outputs",
+    "submit_tool_outputs",
+    "update_run",
+]
+
+EXPIRY_SECONDS = 600
+TERMINAL_STATUSES = frozenset({"requires_action", "cancelled", "completed", "failed", "expired", "incomplete"})
+_REQUEST_OPTIONS = ("extra_headers", "extra_query", "timeout")
+_EXPIRED_OUTPUT = "The run expired before this tool call was answered."
+_CANCELLED_OUTPUT = "The run was cancelled before this tool call was answered."
+
+
+class RunState(BaseModel):
+    """The ``data`` of a run record: the legacy Run plus what the shim needs to continue it."""
+
+    run: dict[str, Any]
+    response_ids: list[str] = []
+    usages: list[dict[str, Any] | None] = []
+    tool_step_id: str | None = None
+    reasoning_effort: str | None = None
+    tool_resources: list[dict[str, Any] | None] = []
+    options: dict[str, Any] = Field(default_factory=dict[str, Any], exclude=True)
+
+    def legacy(self) -> Run:
+        """The legacy Run (built like the SDK builds server objects, so legacy nulls survive)."""
+        return cast(Run, construct_type(type_=Run, value=self.run))
+
+    def with_run(self, run: Run) -> RunState:
+        """This state holding ``run``."""
+        return self.model_copy(update={"run": _dump(run)})
+
+    def summed_usage(self) -> RunUsage | None:
+        """The run's usage over all its responses."""
+        return from_responses.run_usage([RunUsage.model_validate(u) if u is not None else None for u in self.usages])
+
+    def record(self) -> StoredRecord:
+        """The store row."""
+        return StoredRecord(
+            kind="run",
+            id=self.run["id"],
+            parent_id=self.run["thread_id"],
+            created_at=self.run["created_at"],
+            data=self.model_dump(mode="json"),
+        )
+
+
+def _dump(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(mode="json", warnings=False)
+
+
+def _load(context: Context, thread_id: str, run_id: str) -> RunState:
+    record = require(context.store, "run", run_id, parent_id=thread_id)
+    return RunState.model_validate(dict(record.data))
+
+
+def _options(args: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: args[k] for k in _REQUEST_OPTIONS if k in args}
+
+
+# --- building a run -------------------------------------------------------------------------------
+
+
+def _legacy_tools(tools: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for given_tool in tools:
+        tool = dict(given_tool)
+        if tool.get("type") == "function":
+            function = dict(cast(Mapping[str, Any], tool.get("function") or {}))
+            function.setdefault("description", None)
+            function.setdefault("parameters", None)
+            function["strict"] = bool(function.get("strict") or False)
+            tool["function"] = function
+        out.append(tool)
+    return out
+
+
+def _instructions(assistant: Mapping[str, Any], args: Mapping[str, Any]) -> str | None:
+    base = args["instructions"] if args.get("instructions") is not None else assistant.get("instructions")
+    extra = args.get("additional_instructions")
+    if not extra:
+        return base
+    return f"{base}\n\n{extra}" if base else extra
+
+
+def _setting(assistant: Mapping[str, Any], args: Mapping[str, Any], name: str, default: Any) -> Any:
+    if args.get(name) is not None:
+        return args[name]
+    value = assistant.get(name)
+    return default if value is None else value
+
+
+def build_run(
+    *, run_id: str, thread_id: str, assistant: Mapping[str, Any], args: Mapping[str, Any], now: int
+) -> dict[str, Any]:
+    """The legacy Run JSON of a new run: run-level overrides over the assistant's settings."""
+    tools = cast(
+        list[Mapping[str, Any]], args["tools"] if args.get("tools") is not None else assistant.get("tools") or []
+    )
+    return {
+        "id": run_id,
+        "object": "thread.run",
+        "created_at": now,
+        "assistant_id": assistant["id"],
+        "thread_id": thread_id,
+        "status": "queued",
+        "started_at": None,
+        "expires_at": now + EXPIRY_SECONDS,
+        "cancelled_at": None,
+        "failed_at": None,
+        "completed_at": None,
+        "required_action": None,
+        "last_error": None,
+        "model": _setting(assistant, args, "model", None),
+        "instructions": _instructions(assistant, args),
+        "tools": _legacy_tools(tools),
+        "tool_resources": {},
+        "metadata": check_metadata(args.get("metadata")),
+        "temperature": _setting(assistant, args, "temperature", 1.0),
+        "top_p": _setting(assistant, args, "top_p", 1.0),
+        "reasoning_effort": _setting(assistant, args, "reasoning_effort", None),
+        "max_completion_tokens": args.get("max_completion_tokens"),
+        "max_prompt_tokens": args.get("max_prompt_tokens"),
+        "truncation_strategy": args.get("truncation_strategy") or {"type": "auto", "last_messages": None},
+        "incomplete_details": None,
+        "usage": None,
+        "response_format": _setting(assistant, args, "response_format", "auto"),
+        "tool_choice": args.get("tool_choice") or "auto",
+        "parallel_tool_calls": args.get("parallel_tool_calls", True),
+    }
+
+
+def _prepare(context: Context, thread_id: str, args: Mapping[str, Any]) -> RunState:
+    assistant = dict(require(context.store, "assistant", args["assistant_id"]).data)
+    thread = context.store.get("thread", thread_id)
+    run = build_run(run_id=context.ids("run"), thread_id=thread_id, assistant=assistant, args=args, now=context.clock())
+    try:
+        construct_type(type_=Run, value=run)
+    except Exception as exc:  # pragma: no cover - construct_type is lenient
+        raise bad_request(f"Invalid run parameters: {exc}") from exc
+    return RunState(
+        run=run,
+        reasoning_effort=run["reasoning_effort"],
+        tool_resources=[
+            assistant.get("tool_resources"),
+            thread.data.get("tool_resources") if thread else None,
+        ],
+        options=_options(args),
+    )
+
+
+def _message_items(messages: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
+    from ...translate.to_conversations import thread_message_to_item
+
+    items: list[dict[str, Any]] = []
+    for index, message in enumerate(messages or []):
+        items.append(thread_message_to_item(message, param=f"additional_messages[{index}]"))
+    return items
+
+
+# --- the guard: one active run per thread ------------------------------------------------------
 
 
 def ensure_no_active_run(context: Context, thread_id: str, *, action: str) -> Op[None]:
-    """Raise the legacy 400 when the thread has an active run (expiring a stale ``requires_action`` first).
+    """Raise the legacy 400 when the thread has an active run (expiring a stale one first).
 
     ``action`` completes the legacy message: ``"add messages to"`` gives ``Can't add messages to
     thread_x while a run run_y is active.``
@@ -19,12 +217,375 @@ def ensure_no_active_run(context: Context, thread_id: str, *, action: str) -> Op
     record = latest_run(context.store, thread_id)
     if record is None:
         return
-    run = yield from settle_expiry(context, Run.model_validate(record.data["run"]))
+    state = yield from settle_expiry(context, RunState.model_validate(dict(record.data)))
+    run = state.legacy()
     if run.status in ACTIVE_RUN_STATUSES:
         raise bad_request(f"Can't {action} {thread_id} while a run {run.id} is active.")
 
 
-def settle_expiry(context: Context, run: Run) -> Op[Run]:
-    """A ``requires_action`` run past ``expires_at`` becomes ``expired``; its conversation stays usable."""
-    return run
+def _insert(context: Context, state: RunState) -> None:
+    """Insert the new run unless another became active meanwhile (checked under the thread's lock)."""
+    thread_id = state.run["thread_id"]
+    with context.store.transaction(lock=thread_id):
+        record = latest_run(context.store, thread_id)
+        if record is not None and record.data["run"]["status"] in ACTIVE_RUN_STATUSES:
+            active = record.data["run"]["id"]
+            raise bad_request(f"Thread {thread_id} already has an active run {active}.")
+        context.store.put(state.record())
+
+
+def settle_expiry(context: Context, state: RunState) -> Op[RunState]:
+    """An active run past ``expires_at`` becomes ``expired``; its pending calls get outputs saying so."""
+    run = state.legacy()
+    now = context.clock()
+    if run.status not in ACTIVE_RUN_STATUSES or run.expires_at is None or now < run.expires_at:
+        return state
+    yield from _answer_pending(context, state, _EXPIRED_OUTPUT)
+    run = run.model_copy(update={"status": "expired", "expires_at": None, "required_action": None})
+    state = _close_tool_step(context, state.with_run(run), status="expired", outputs={})
+    context.store.put(state.record())
+    return state
+
+
+def _answer_pending(context: Context, state: RunState, output: str) -> Op[None]:
+    run = state.legacy()
+    if run.required_action is None:
+        return
+    calls = run.required_action.submit_tool_outputs.tool_calls
+    items = to_responses.tool_outputs_to_items([{"tool_call_id": c.id, "output": output} for c in calls])
+    yield Call(("conversations", "items", "create"), {"conversation_id": run.thread_id, "items": items})
+
+
+def _close_tool_step(context: Context, state: RunState, *, status: str, outputs: Mapping[str, str]) -> RunState:
+    """Finish the run's pending ``tool_calls`` step (outputs filled in); the state without it."""
+    if state.tool_step_id is None:
+        return state
+    record = context.store.get("step", state.tool_step_id)
+    if record is not None:
+        step = cast(RunStep, construct_type(type_=RunStep, value=dict(record.data)))
+        details = step.step_details
+        if details.type == "tool_calls":
+            for call in details.tool_calls:
+                if call.type == "function" and call.id in outputs:
+                    call.function.output = outputs[call.id]
+        now = context.clock()
+        stamp = {"completed": "completed_at", "cancelled": "cancelled_at", "expired": "expired_at"}[status]
+        step = step.model_copy(update={"status": status, stamp: now})
+        context.store.put(record.model_copy(update={"data": _dump(step)}))
+    return state.model_copy(update={"tool_step_id": None})
+
+
+# --- calling the server ------------------------------------------------------------------------
+
+
+def _request(state: RunState, input_items: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    run = state.legacy()
+    params = to_responses.run_to_response_params(
+        run=run,
+        conversation_id=run.thread_id,
+        input_items=input_items,
+        tool_resources=state.tool_resources,
+        reasoning_effort=state.reasoning_effort,
+    )
+    return {**params, **state.options}
+
+
+def _call(context: Context, state: RunState, params: dict[str, Any], *, first: bool) -> Op[Any]:
+    """``responses.create``; server refusals are raised as the legacy errors, nothing half-written."""
+    try:
+        return (yield Call(("responses", "create"), params))
+    except openai.NotFoundError as exc:
+        _forget_or_fail(context, state, first=first, message=str(exc))
+        raise not_found(f"No thread found with id '{state.run['thread_id']}'.") from exc
+    except openai.APIStatusError as exc:
+        if exc.status_code >= 500:
+            _fail(context, state, str(exc))
+        else:
+            _forget_or_fail(context, state, first=first, message=str(exc))
+        raise
+    except openai.APIError as exc:
+        _fail(context, state, str(exc))
+        raise
+
+
+def _forget_or_fail(context: Context, state: RunState, *, first: bool, message: str) -> None:
+    """A refused first turn leaves no run behind; a refused continuation keeps the run as it was."""
+    if first:
+        context.store.delete("run", state.run["id"])
+
+
+def _fail(context: Context, state: RunState, message: str) -> RunState:
+    """The run ends ``failed`` with a ``server_error`` (a connection cut, a 5xx)."""
+    run = state.legacy()
+    last_error = {"code": "server_error", "message": message}
+    failed = cast(
+        Run,
+        construct_type(
+            type_=Run,
+            value={
+                **_dump(run),
+                "status": "failed",
+                "failed_at": context.clock(),
+                "expires_at": None,
+                "required_action": None,
+                "last_error": last_error,
+            },
+        ),
+    )
+    state = state.with_run(failed)
+    context.store.put(state.record())
+    return state
+
+
+def _set_status(context: Context, state: RunState, status: str) -> RunState:
+    run = state.legacy()
+    update: dict[str, Any] = {"status": status}
+    if status == "in_progress" and run.started_at is None:
+        update["started_at"] = context.clock()
+    state = state.with_run(run.model_copy(update=update))
+    context.store.put(state.record())
+    return state
+
+
+def _record_turn(
+    context: Context, state: RunState, response: Response, steps: Sequence[RunStep] | None = None
+) -> RunState:
+    """Store what one ended response produced: steps, assistant-message records, the updated run."""
+    run = state.legacy()
+    now = context.clock()
+    usages = [*state.usages, _usage_json(response)]
+    state = state.model_copy(update={"usages": usages, "response_ids": [*state.response_ids, response.id]})
+    if steps is None:
+        steps = from_responses.response_to_steps(
+            run=run, response=response, new_step_id=lambda: context.ids("step"), now=now
+        )
+    finished = from_responses.response_to_run(run=run, response=response, usage=state.summed_usage(), now=now)
+    tool_step = next((s.id for s in steps if s.type == "tool_calls"), None)
+    state = state.with_run(finished).model_copy(update={"tool_step_id": tool_step})
+    with context.store.transaction(lock=run.thread_id):
+        for step in steps:
+            context.store.put(_step_record(step))
+        for item in response.output:
+            if isinstance(item, ResponseOutputMessage):
+                meta = MessageMeta(created_at=now, assistant_id=run.assistant_id, run_id=run.id, completed_at=now)
+                context.store.put(meta.to_record(message_id=item.id, thread_id=run.thread_id))
+        context.store.put(state.record())
+    return state
+
+
+def _usage_json(response: Response) -> dict[str, Any] | None:
+    usage = from_responses.usage_to_run_usage(response.usage)
+    return _dump(usage) if usage is not None else None
+
+
+def _step_record(step: RunStep) -> StoredRecord:
+    return StoredRecord(
+        kind="step",
+        id=step.id,
+        parent_id=step.run_id,
+        group_id=step.thread_id,
+        created_at=step.created_at,
+        data=_dump(step),
+    )
+
+
+def _after_additional(context: Context, state: RunState, response: Response, args: Mapping[str, Any]) -> Op[None]:
+    """Store the metadata of the run's ``additional_messages`` once the server has given them ids."""
+    messages = cast(Sequence[Mapping[str, Any]], list(args.get("additional_messages") or []))
+    if not messages:
+        return
+    page: Any = yield Call(
+        ("responses", "input_items", "list"), {"response_id": response.id, "order": "asc", **state.options}
+    )
+    items = [i for i in page.data if getattr(i, "type", None) == "message"][: len(messages)]
+    for item, message in zip(items, messages, strict=False):
+        meta = MessageMeta(
+            created_at=state.run["created_at"],
+            metadata=check_metadata(message.get("metadata")),
+        )
+        context.store.put(meta.to_record(message_id=item.id, thread_id=state.run["thread_id"]))
+
+
+# --- the operations ----------------------------------------------------------------------------
+
+
+def _begin(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[tuple[RunState, dict[str, Any]]]:
+    """Validate, guard, insert the run ``in_progress``; the state and the first request."""
+    state = _prepare(context, thread_id, args)
+    input_items = _message_items(args.get("additional_messages"))
+    yield from ensure_no_active_run(context, thread_id, action="create a run on")
+    _insert(context, state)
+    state = _set_status(context, state, "in_progress")
+    return state, _request(state, input_items)
+
+
+def create_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[Run]:
+    """``runs.create`` without streaming: one model turn, the run in the state it reached."""
+    state, params = yield from _begin(context, thread_id, args)
+    response = cast(Response, (yield from _call(context, state, params, first=True)))
+    state = _record_turn(context, state, response)
+    yield from _after_additional(context, state, response, args)
+    return state.legacy()
+
+
+def retrieve_run(context: Context, thread_id: str, run_id: str) -> Op[Run]:
+    """``runs.retrieve``: the stored run (expired when its time has passed)."""
+    state = yield from settle_expiry(context, _load(context, thread_id, run_id))
+    return state.legacy()
+
+
+def poll_run(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[Run]:
+    """``runs.poll``: re-read the run until it reaches a terminal state (another process may drive it)."""
+    interval = float(args.get("poll_interval_ms", 1000)) / 1000
+    while True:
+        run = yield from retrieve_run(context, thread_id, run_id)
+        if run.status in TERMINAL_STATUSES:
+            return run
+        yield Sleep(interval)
+
+
+def update_run(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[Run]:
+    """``runs.update``: metadata, kept in the store."""
+    state = _load(context, thread_id, run_id)
+    if "metadata" in args:
+        run = state.legacy().model_copy(update={"metadata": check_metadata(args["metadata"])})
+        state = state.with_run(run)
+        context.store.put(state.record())
+    return state.legacy()
     yield
+
+
+def cancel_run(context: Context, thread_id: str, run_id: str) -> Op[Run]:
+    """``runs.cancel``: a ``requires_action`` run is cancelled and its pending calls answered."""
+    state = yield from settle_expiry(context, _load(context, thread_id, run_id))
+    run = state.legacy()
+    if run.status not in ACTIVE_RUN_STATUSES:
+        raise bad_request(f"Cannot cancel run with status '{run.status}'.")
+    if run.status != "requires_action":
+        raise bad_request(
+            f"Cannot cancel run with status '{run.status}': its model turn is already running on the server."
+        )
+    yield from _answer_pending(context, state, _CANCELLED_OUTPUT)
+    now = context.clock()
+    cancelled = run.model_copy(
+        update={"status": "cancelled", "cancelled_at": now, "expires_at": None, "required_action": None}
+    )
+    state = _close_tool_step(context, state.with_run(cancelled), status="cancelled", outputs={})
+    context.store.put(state.record())
+    return run.model_copy(update={"status": "cancelling"})
+
+
+def _check_outputs(run: Run, tool_outputs: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """The outputs by call id, when they answer exactly the pending calls (else the legacy 400)."""
+    if run.status != "requires_action" or run.required_action is None:
+        raise bad_request(f'Runs in status "{run.status}" do not accept tool outputs.')
+    pending = [c.id for c in run.required_action.submit_tool_outputs.tool_calls]
+    given_ids = [str(o.get("tool_call_id")) for o in tool_outputs]
+    if len(set(given_ids)) != len(given_ids) or set(given_ids) != set(pending):
+        raise bad_request(
+            f"Tool outputs must answer each pending tool call exactly once. Expected tool outputs for "
+            f"call_ids {pending}, got {given_ids}.",
+            param="tool_outputs",
+        )
+    return {str(o["tool_call_id"]): str(o.get("output") or "") for o in tool_outputs}
+
+
+def _resume(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[tuple[RunState, Any]]:
+    state = yield from settle_expiry(context, _load(context, thread_id, run_id))
+    tool_outputs = list(args.get("tool_outputs") or [])
+    outputs = _check_outputs(state.legacy(), tool_outputs)
+    state = _close_tool_step(context, state, status="completed", outputs=outputs)
+    state = state.model_copy(update={"options": {**state.options, **_options(args)}})
+    state = _set_status(context, state.with_run(state.legacy().model_copy(update={"required_action": None})), "queued")
+    state = _set_status(context, state, "in_progress")
+    return state, _request(state, to_responses.tool_outputs_to_items(tool_outputs))
+
+
+def submit_tool_outputs(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[Run]:
+    """``runs.submit_tool_outputs`` without streaming: the next model turn, the run in its new state."""
+    state, params = yield from _resume(context, thread_id, run_id, args)
+    response = cast(Response, (yield from _call(context, state, params, first=False)))
+    return _record_turn(context, state, response).legacy()
+
+
+# --- streaming ----------------------------------------------------------------------------------
+
+
+def stream_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[None]:
+    """``runs.create(stream=True)``: the legacy events of one streamed model turn."""
+    state = _prepare(context, thread_id, args)
+    input_items = _message_items(args.get("additional_messages"))
+    yield from ensure_no_active_run(context, thread_id, action="create a run on")
+    _insert(context, state)
+    yield Emit(ThreadRunCreated(data=state.legacy(), event="thread.run.created"))
+    yield Emit(ThreadRunQueued(data=state.legacy(), event="thread.run.queued"))
+    state = _set_status(context, state, "in_progress")
+    yield Emit(ThreadRunInProgress(data=state.legacy(), event="thread.run.in_progress"))
+    response = yield from _stream_turn(context, state, _request(state, input_items), first=True)
+    if response is not None:
+        yield from _after_additional(context, _load(context, thread_id, state.run["id"]), response, args)
+
+
+def stream_submit_tool_outputs(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[None]:
+    """``runs.submit_tool_outputs(stream=True)``: the legacy events of the next streamed turn."""
+    before = yield from settle_expiry(context, _load(context, thread_id, run_id))
+    state, params = yield from _resume(context, thread_id, run_id, args)
+    step_id = before.tool_step_id
+    step = context.store.get("step", step_id) if step_id else None
+    if step is not None:
+        done = cast(RunStep, construct_type(type_=RunStep, value=dict(step.data)))
+        yield Emit(ThreadRunStepCompleted(data=done, event="thread.run.step.completed"))
+    queued = state.legacy().model_copy(update={"status": "queued"})
+    yield Emit(ThreadRunQueued(data=queued, event="thread.run.queued"))
+    yield Emit(ThreadRunInProgress(data=state.legacy(), event="thread.run.in_progress"))
+    yield from _stream_turn(context, state, params, first=False)
+
+
+def _stream_turn(context: Context, state: RunState, params: dict[str, Any], *, first: bool) -> Op[Response | None]:
+    """Stream one response, translating each event; the run is stored before its final events go out."""
+    stream = yield from _call(context, state, {**params, "stream": True}, first=first)
+    translator = RunStreamState(
+        run=state.legacy(),
+        prior_usage=state.summed_usage(),
+        new_step_id=lambda: context.ids("step"),
+        clock=context.clock,
+    )
+    try:
+        while not translator.done:
+            event = yield Pull(stream)
+            if event is None:
+                break
+            events = translator.handle_event(event)
+            if translator.done:
+                yield from _drain(stream)
+                _record_streamed(context, state, translator)
+            for legacy in events:
+                yield Emit(legacy)
+    except openai.APIError as exc:
+        _fail(context, state, f"The stream was interrupted: {exc}")
+        raise
+    if not translator.done:
+        _fail(context, state, "The stream ended before the response did.")
+        raise openai.APIConnectionError(
+            message="The response stream ended before the run finished.", request=_request_of(stream)
+        )
+    return translator.final_response
+
+
+def _drain(stream: Any) -> Op[None]:
+    """Read the stream to its end so the conversation is free before the caller acts on the events."""
+    while (yield Pull(stream)) is not None:
+        pass
+
+
+def _record_streamed(context: Context, state: RunState, translator: RunStreamState) -> None:
+    response = translator.final_response
+    if response is None:
+        context.store.put(state.with_run(translator.run).record())
+        return
+    _record_turn(context, state, response, steps=translator.steps)
+
+
+def _request_of(stream: Any) -> httpx2.Request:
+    request = getattr(getattr(stream, "response", None), "request", None)
+    return request if isinstance(request, httpx2.Request) else httpx2.Request("POST", "https://compat.invalid/v1")
