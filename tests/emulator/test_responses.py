@@ -251,7 +251,7 @@ def test_default_model_parallel_calls_and_quoting(client: openai.OpenAI) -> None
     ]
     outputs = [
         {"type": "function_call_output", "call_id": item.call_id, "output": value}
-        for item, value in zip(first.output, ["57", "0.06"])
+        for item, value in zip(first.output, ["57", "0.06"], strict=True)
         if item.type == "function_call"
     ]
     second = client.responses.create(model="gpt-4o", previous_response_id=first.id, input=outputs, tools=tools)
