@@ -37,10 +37,20 @@ from ..._errors import bad_request, not_found
 from ...store import StoredRecord
 from ...translate import from_responses, to_responses
 from ...translate.stream import RunStreamState
-from .common import ACTIVE_RUN_STATUSES, MessageMeta, check_metadata, latest_run, require
+from .common import (
+    ACTIVE_RUN_STATUSES,
+    Listing,
+    MessageMeta,
+    check_metadata,
+    latest_run,
+    list_args,
+    page_records,
+    require,
+)
 
 __all__ = [
     "cancel_run",
+    "list_runs",
     "create_run",
     "ensure_no_active_run",
     "poll_run",
@@ -589,3 +599,11 @@ def _record_streamed(context: Context, state: RunState, translator: RunStreamSta
 def _request_of(stream: Any) -> httpx2.Request:
     request = getattr(getattr(stream, "response", None), "request", None)
     return request if isinstance(request, httpx2.Request) else httpx2.Request("POST", "https://compat.invalid/v1")
+
+
+def list_runs(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[Listing[Run]]:
+    """``runs.list``: the thread's runs from the store, legacy paging."""
+    records, has_more = page_records(context.store, "run", list_args(args), parent_id=thread_id)
+    runs = [RunState.model_validate(dict(r.data)).legacy() for r in records]
+    return Listing[Run](data=runs, has_more=has_more)
+    yield
