@@ -5,7 +5,8 @@ it). ``Handling`` says what becomes of it:
 
 - ``native``: carried to the Responses / Conversations API as the same concept;
 - ``emulated``: honoured by the shim itself (our store, our own paging, ...), documented in ``how``;
-- ``unsupported``: rejected with ``openai.BadRequestError`` naming the parameter and ``how`` as reason.
+- ``unsupported``: rejected with ``openai.BadRequestError`` naming the parameter and ``how`` as reason
+  (with a ``reject`` predicate: only the values it objects to, e.g. anything but ``None``).
 
 A parameter may be supported for some values only: ``reject`` then inspects the value and returns the
 reason it cannot be honoured (or ``None``). :func:`check` consults the table before any request is sent
@@ -17,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 from ._errors import bad_request
 
@@ -46,9 +47,7 @@ class Parameter:
     reject: Reject | None = None
 
 
-def _params(
-    method: str, *rows: tuple[str, Handling, str] | tuple[str, Handling, str, Reject]
-) -> list[Parameter]:
+def _params(method: str, *rows: tuple[str, Handling, str] | tuple[str, Handling, str, Reject]) -> list[Parameter]:
     return [Parameter(method, row[0], row[1], row[2], row[3] if len(row) == 4 else None) for row in rows]
 
 
@@ -62,17 +61,245 @@ _REQUEST_OPTIONS: list[tuple[str, Handling, str]] = [
 ]
 
 
-def _method(
-    method: str, *rows: tuple[str, Handling, str] | tuple[str, Handling, str, Reject]
-) -> list[Parameter]:
+def _method(method: str, *rows: tuple[str, Handling, str] | tuple[str, Handling, str, Reject]) -> list[Parameter]:
     """The rows of one method, followed by the request options every method takes."""
     return _params(method, *rows, *_REQUEST_OPTIONS)
 
 
+def _not_last_messages(value: Any) -> str | None:
+    strategy = cast(Mapping[str, Any], value or {})
+    if strategy.get("type", "auto") == "auto":
+        return None
+    return (
+        "of type 'last_messages' is not yet supported: the Responses API truncates with 'auto' only; "
+        "omit it or use {'type': 'auto'}"
+    )
+
+
+def _none_only(reason: str) -> Reject:
+    def reject(value: Any) -> str | None:
+        return None if value is None else reason
+
+    return reject
+
+
+def _empty_only(reason: str) -> Reject:
+    def reject(value: Any) -> str | None:
+        return None if not value else reason
+
+    return reject
+
+
+_INCLUDE = _empty_only(
+    "is not yet supported: file_search result content in run steps needs the file_search tool, not yet emulated"
+)
+_MAX_PROMPT = _none_only("is not yet supported: the Responses API has no input-token budget; omit it (or pass None)")
+
+_RUN_SETTINGS: list[tuple[str, Handling, str] | tuple[str, Handling, str, Reject]] = [
+    ("assistant_id", E, "the assistant's stored settings are sent inline on every response"),
+    ("additional_instructions", E, "appended to the instructions on a new paragraph, on every response"),
+    ("additional_messages", E, "sent as input items of the first response; their metadata kept in the store"),
+    ("instructions", N, "`instructions` of every response of the run"),
+    ("max_completion_tokens", N, "`max_output_tokens` of every response (counts reasoning tokens)"),
+    ("max_prompt_tokens", U, "no input-token budget exists on the Responses API", _MAX_PROMPT),
+    ("metadata", E, "kept on the run record (16 pairs, keys <= 64, values <= 512 characters)"),
+    ("model", N, "`model` of every response"),
+    ("parallel_tool_calls", N, "`parallel_tool_calls` of every response"),
+    ("reasoning_effort", N, "`reasoning.effort` of every response"),
+    ("response_format", N, "`text.format` (json_schema flattened)"),
+    ("temperature", N, "`temperature` (1.0, the default of both APIs, is not sent)"),
+    ("tool_choice", N, "`tool_choice` in the Responses form"),
+    ("tools", N, "flattened Responses tools; function tools `strict: false` unless asked"),
+    ("top_p", N, "`top_p` (1.0, the default of both APIs, is not sent)"),
+    ("truncation_strategy", E, "`auto` → `truncation: auto`; `last_messages` not yet supported", _not_last_messages),
+]
+_RUN_ID: list[tuple[str, Handling, str]] = [
+    ("thread_id", N, "the conversation id"),
+    ("run_id", E, "a run record in the store"),
+]
+_STREAM = ("stream", E, "legacy events translated from the Responses stream")
+_HANDLER = ("event_handler", N, "the user's AssistantEventHandler receives every hook as before")
+_POLL = ("poll_interval_ms", E, "runs end their model turn before returning; polling re-reads the store")
+_OUTPUTS = ("tool_outputs", E, "`function_call_output` items; must answer exactly the pending calls")
+_LIST: list[tuple[str, Handling, str]] = [
+    ("after", E, "cursor over the store"),
+    ("before", E, "cursor over the store"),
+    ("limit", E, "1 to 100, default 20"),
+    ("order", E, "`asc` or `desc` (default)"),
+]
+
+
 PARAMETERS: tuple[Parameter, ...] = (
     # --- assistants, threads, messages ---
+    *_method(
+        "assistants.create",
+        ("model", N, "sent as `model` on every response of a run"),
+        ("description", E, "kept in the local store"),
+        ("instructions", N, "sent as `instructions` on every response of a run"),
+        ("metadata", E, "kept in the local store (16 pairs, keys <= 64, values <= 512 characters)"),
+        ("name", E, "kept in the local store"),
+        ("reasoning_effort", N, "sent as `reasoning.effort` on every response of a run"),
+        ("response_format", N, "sent as `text.format` on every response of a run"),
+        ("temperature", N, "sent as `temperature` on every response of a run (0 to 2, default 1)"),
+        (
+            "tool_resources",
+            E,
+            (
+                "kept in the local store; `code_interpreter.file_ids` and `file_search.vector_store_ids` go "
+                "with the tools of every run; inline `file_search.vector_stores` are not yet supported"
+            ),
+        ),
+        ("tools", N, "sent as Responses tools on every run; function tools `strict: false` unless given"),
+        ("top_p", N, "sent as `top_p` on every response of a run (0 to 1, default 1)"),
+    ),
+    *_method("assistants.retrieve", ("assistant_id", E, "an assistant record in the local store")),
+    *_method(
+        "assistants.update",
+        ("assistant_id", E, "an assistant record in the local store"),
+        ("description", E, "kept in the local store"),
+        ("instructions", N, "sent as `instructions` on every response of a run"),
+        ("metadata", E, "replaces the stored metadata (16 pairs, keys <= 64, values <= 512 characters)"),
+        ("model", N, "sent as `model` on every response of a run"),
+        ("name", E, "kept in the local store"),
+        ("reasoning_effort", N, "sent as `reasoning.effort` on every response of a run"),
+        ("response_format", N, "sent as `text.format` on every response of a run"),
+        ("temperature", N, "sent as `temperature` on every response of a run (0 to 2)"),
+        (
+            "tool_resources",
+            E,
+            (
+                "kept in the local store; `code_interpreter.file_ids` and `file_search.vector_store_ids` go "
+                "with the tools of every run; inline `file_search.vector_stores` are not yet supported"
+            ),
+        ),
+        ("tools", N, "replaces the stored tools, sent as Responses tools on every run"),
+        ("top_p", N, "sent as `top_p` on every response of a run (0 to 1)"),
+    ),
+    *_method(
+        "assistants.list",
+        ("after", E, "cursor over the local store"),
+        ("before", E, "cursor over the local store"),
+        ("limit", E, "1 to 100, default 20"),
+        ("order", E, "`asc` or `desc` (default), by creation"),
+    ),
+    *_method("assistants.delete", ("assistant_id", E, "removed from the local store")),
+    *_method(
+        "threads.create",
+        (
+            "messages",
+            N,
+            "conversation items (user text/images → `input_text`/`input_image`, assistant text → "
+            "`output_text`), at most 20 per request; their metadata kept in the local store; file "
+            "`attachments` are not yet supported and rejected (`messages[i].attachments`)",
+        ),
+        ("metadata", N, "the conversation's `metadata`"),
+        (
+            "tool_resources",
+            E,
+            (
+                "kept in the local store (`{}` for a conversation made natively), used by the thread's runs; "
+                "inline `file_search.vector_stores` are not yet supported"
+            ),
+        ),
+    ),
+    *_method("threads.retrieve", ("thread_id", N, "the conversation id")),
+    *_method(
+        "threads.update",
+        ("thread_id", N, "the conversation id"),
+        ("metadata", N, "`conversations.update(metadata=...)`"),
+        (
+            "tool_resources",
+            E,
+            (
+                "kept in the local store (`{}` for a conversation made natively), used by the thread's runs; "
+                "inline `file_search.vector_stores` are not yet supported"
+            ),
+        ),
+    ),
+    *_method(
+        "threads.delete",
+        ("thread_id", N, "deletes the conversation, then the thread's messages, runs and steps in the store"),
+    ),
+    *_method(
+        "messages.create",
+        ("thread_id", N, "the conversation id"),
+        ("content", N, "text → `input_text` (user) / `output_text` (assistant); images → `input_image`"),
+        ("role", N, "the item's role: `user` or `assistant`"),
+        (
+            "attachments",
+            E,
+            "only `None` or `[]`",
+            _empty_only(
+                "is not yet supported: the legacy API attached files to the thread's vector store or code "
+                "interpreter; upload them with the files API and name them in `tool_resources`"
+            ),
+        ),
+        ("metadata", E, "kept in the local store: conversation items have no metadata"),
+    ),
+    *_method(
+        "messages.retrieve",
+        ("message_id", N, "the conversation item id"),
+        ("thread_id", N, "the conversation id"),
+    ),
+    *_method(
+        "messages.update",
+        ("message_id", N, "the conversation item id (it must exist)"),
+        ("thread_id", N, "the conversation id"),
+        ("metadata", E, "replaces the metadata kept in the local store (items cannot be updated)"),
+    ),
+    *_method(
+        "messages.list",
+        ("thread_id", N, "the conversation id; items that are not user/assistant messages are skipped"),
+        ("after", N, "`after` cursor of the conversation's items"),
+        ("before", E, "the items in the opposite order after the cursor, reversed (no `before` upstream)"),
+        ("limit", E, "1 to 100, default 20, counted after skipping non-message items"),
+        ("order", N, "`asc` or `desc` (default)"),
+        ("run_id", E, "the messages whose store record names that run"),
+    ),
+    *_method(
+        "messages.delete",
+        ("message_id", N, "`conversations.items.delete`; the local record goes too"),
+        ("thread_id", N, "the conversation id"),
+    ),
     # --- end assistants, threads, messages ---
     # --- runs, steps ---
+    *_method(
+        "runs.create",
+        ("thread_id", N, "the conversation id"),
+        ("include", U, "see runs.create", _INCLUDE),
+        *_RUN_SETTINGS,
+        _STREAM,
+    ),
+    *_method(
+        "runs.create_and_poll",
+        ("thread_id", N, "the conversation id"),
+        ("include", U, "see runs.create", _INCLUDE),
+        *_RUN_SETTINGS,
+        _POLL,
+    ),
+    *_method(
+        "runs.stream",
+        ("thread_id", N, "the conversation id"),
+        ("include", U, "see runs.create", _INCLUDE),
+        *_RUN_SETTINGS,
+        _HANDLER,
+    ),
+    *_method("runs.create_and_stream", ("thread_id", N, "the conversation id"), *_RUN_SETTINGS, _HANDLER),
+    *_method("runs.retrieve", *_RUN_ID),
+    *_method("runs.update", *_RUN_ID, ("metadata", E, "kept on the run record")),
+    *_method("runs.list", ("thread_id", N, "the conversation id"), *_LIST),
+    *_method("runs.cancel", *_RUN_ID),
+    *_method("runs.poll", *_RUN_ID, _POLL),
+    *_method("runs.submit_tool_outputs", *_RUN_ID, _OUTPUTS, _STREAM),
+    *_method("runs.submit_tool_outputs_and_poll", *_RUN_ID, _OUTPUTS, _POLL),
+    *_method("runs.submit_tool_outputs_stream", *_RUN_ID, _OUTPUTS, _HANDLER),
+    *_method(
+        "steps.retrieve",
+        *_RUN_ID,
+        ("step_id", E, "a step record in the store"),
+        ("include", U, "see runs.create", _INCLUDE),
+    ),
+    *_method("steps.list", *_RUN_ID, *_LIST, ("include", U, "see runs.create", _INCLUDE)),
     # --- end runs, steps ---
 )
 
@@ -94,10 +321,8 @@ def check(method: str, arguments: Mapping[str, Any]) -> None:
         row = _BY_KEY.get((method, name))
         if row is None:
             raise bad_request(f"Unknown parameter: '{name}' is not a parameter of {method}.", param=name)
-        if row.handling is Handling.UNSUPPORTED:
-            raise bad_request(
-                f"{method}: '{name}' is not supported by assistants-compat: {row.how}", param=name
-            )
+        if row.handling is Handling.UNSUPPORTED and row.reject is None:
+            raise bad_request(f"{method}: '{name}' is not supported by assistants-compat: {row.how}", param=name)
         reason = row.reject(value) if row.reject is not None else None
         if reason is not None:
             raise bad_request(f"{method}: '{name}' {reason}", param=name)
