@@ -1,0 +1,244 @@
+"""Message operations: a message is a conversation item (``message.id`` is the item id).
+
+Items hold no metadata, so each message has a ``message`` record (:class:`MessageMeta`) with its
+``created_at``, metadata, attachments and the run that produced it. An item without a record (added by
+native Responses code) gets the conversation's ``created_at``, empty metadata and no run.
+
+``messages.list`` walks the conversation's items: the Conversations API pages with ``after`` only, so
+``before`` is emulated by walking the opposite order from the cursor and reversing the page; items that
+are not legacy messages, and with ``run_id`` messages of other runs, are skipped; one more message than
+asked for is looked for, so ``has_more`` is exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import openai
+from openai.types.beta.threads import Message, MessageDeleted
+from openai.types.conversations import ConversationItem, ConversationItemList, Message as ConversationMessage
+
+from ..._context import Context
+from ..._effects import Call, Op
+from ..._errors import bad_request, not_found
+from ...store import StoredRecord
+from ...translate.from_conversations import is_legacy_message, item_to_message
+from ...translate.to_conversations import message_to_item
+from .common import Listing, MessageMeta, check_metadata, list_args
+from .runs import ensure_no_active_run
+from .threads import request_options, retrieve_conversation, thread_not_found
+
+__all__ = ["create_message", "delete_message", "list_messages", "retrieve_message", "update_message"]
+
+_PAGE = 100
+
+
+def message_not_found(message_id: str) -> openai.NotFoundError:
+    """The legacy 404 for an unknown message."""
+    return not_found(f"No message found with id '{message_id}'.")
+
+
+def _missing(error: openai.NotFoundError, thread_id: str, message_id: str) -> openai.NotFoundError:
+    """The legacy 404 for a server 404 that names either the conversation or the item."""
+    return thread_not_found(thread_id) if f"'{thread_id}'" in str(error) else message_not_found(message_id)
+
+
+def _record(context: Context, thread_id: str, message_id: str) -> StoredRecord | None:
+    record = context.store.get("message", message_id)
+    return record if record is not None and record.parent_id == thread_id else None
+
+
+def _to_message(item: ConversationMessage, thread_id: str, meta: MessageMeta) -> Message:
+    return item_to_message(
+        item=item,
+        thread_id=thread_id,
+        created_at=meta.created_at,
+        metadata=meta.metadata,
+        attachments=meta.attachments,
+        assistant_id=meta.assistant_id,
+        run_id=meta.run_id,
+        completed_at=meta.completed_at,
+        incomplete_at=meta.incomplete_at,
+    )
+
+
+def _meta(context: Context, thread_id: str, message_id: str, options: Mapping[str, Any]) -> Op[MessageMeta]:
+    """The message's record, or the defaults of an item added natively (the conversation's time)."""
+    record = _record(context, thread_id, message_id)
+    if record is not None:
+        return MessageMeta.from_record(record)
+    conversation = yield from retrieve_conversation(thread_id, options)
+    return MessageMeta(created_at=conversation.created_at)
+
+
+def _item(thread_id: str, message_id: str, options: Mapping[str, Any]) -> Op[ConversationMessage]:
+    """The message item, or the legacy 404 (also for items that are not legacy messages)."""
+    try:
+        item: ConversationItem = yield Call(
+            ("conversations", "items", "retrieve"),
+            {"item_id": message_id, "conversation_id": thread_id, **options},
+        )
+    except openai.NotFoundError as error:
+        raise _missing(error, thread_id, message_id) from error
+    if not isinstance(item, ConversationMessage) or not is_legacy_message(item):
+        raise message_not_found(message_id)
+    return item
+
+
+def create_message(context: Context, args: Mapping[str, Any]) -> Op[Message]:
+    """``messages.create``: one item appended to the conversation, and its record."""
+    thread_id: str = args["thread_id"]
+    item = message_to_item(role=args.get("role"), content=args.get("content"))
+    metadata = check_metadata(args.get("metadata"))
+    options = request_options(args)
+    yield from ensure_no_active_run(context, thread_id, action="add messages to")
+    try:
+        created: ConversationItemList = yield Call(
+            ("conversations", "items", "create"), {"conversation_id": thread_id, "items": [item], **options}
+        )
+    except openai.NotFoundError as error:
+        raise thread_not_found(thread_id) from error
+    added = created.data[0]
+    if not isinstance(added, ConversationMessage):
+        raise TypeError(f"the conversation answered a {added.type} item for a message")
+    meta = MessageMeta(created_at=context.clock(), metadata=metadata)
+    context.store.put(meta.to_record(message_id=added.id, thread_id=thread_id))
+    return _to_message(added, thread_id, meta)
+
+
+def retrieve_message(context: Context, args: Mapping[str, Any]) -> Op[Message]:
+    """``messages.retrieve``: the item, with its record."""
+    thread_id: str = args["thread_id"]
+    options = request_options(args)
+    item = yield from _item(thread_id, args["message_id"], options)
+    meta = yield from _meta(context, thread_id, item.id, options)
+    return _to_message(item, thread_id, meta)
+
+
+def update_message(context: Context, args: Mapping[str, Any]) -> Op[Message]:
+    """``messages.update``: metadata lives in the store (items cannot change); the item must exist."""
+    thread_id: str = args["thread_id"]
+    options = request_options(args)
+    metadata = check_metadata(args["metadata"]) if "metadata" in args else None
+    item = yield from _item(thread_id, args["message_id"], options)
+    meta = yield from _meta(context, thread_id, item.id, options)
+    if metadata is not None:
+        meta = meta.model_copy(update={"metadata": metadata})
+        context.store.put(meta.to_record(message_id=item.id, thread_id=thread_id))
+    return _to_message(item, thread_id, meta)
+
+
+def delete_message(context: Context, args: Mapping[str, Any]) -> Op[MessageDeleted]:
+    """``messages.delete``: the item leaves the conversation, its record the store."""
+    thread_id: str = args["thread_id"]
+    options = request_options(args)
+    item = yield from _item(thread_id, args["message_id"], options)
+    try:
+        yield Call(("conversations", "items", "delete"), {"item_id": item.id, "conversation_id": thread_id, **options})
+    except openai.NotFoundError as error:
+        raise _missing(error, thread_id, item.id) from error
+    context.store.delete("message", item.id)
+    return MessageDeleted(id=item.id, object="thread.message.deleted", deleted=True)
+
+
+@dataclass(frozen=True)
+class _Walk:
+    """One walk over a conversation's items: in ``order`` from ``start`` (exclusive) until ``stop``."""
+
+    thread_id: str
+    order: str
+    start: str | None
+    stop: str | None
+    want: int
+    run_messages: frozenset[str] | None
+    cursor_param: str = "after"
+
+
+def _keep(walk: _Walk, item: ConversationItem) -> bool:
+    if not is_legacy_message(item):
+        return False
+    return walk.run_messages is None or item.id in walk.run_messages
+
+
+def _items_page(walk: _Walk, cursor: str | None, options: Mapping[str, Any]) -> Op[Any]:
+    query: dict[str, Any] = {"conversation_id": walk.thread_id, "order": walk.order, "limit": min(_PAGE, walk.want)}
+    if cursor is not None:
+        query["after"] = cursor
+    try:
+        return (yield Call(("conversations", "items", "list"), {**query, **options}))
+    except openai.NotFoundError as error:
+        if cursor is None or f"'{cursor}'" not in str(error):
+            raise thread_not_found(walk.thread_id) from error
+        param = walk.cursor_param if cursor == walk.start else "after"
+        raise bad_request(f"Invalid cursor: no message found with id '{cursor}'.", param=param) from error
+
+
+def _walk(walk: _Walk, options: Mapping[str, Any]) -> Op[list[ConversationMessage]]:
+    """Up to ``want`` kept message items, fetching item pages as long as needed."""
+    found: list[ConversationMessage] = []
+    cursor = walk.start
+    while True:
+        page = yield from _items_page(walk, cursor, options)
+        data: list[ConversationItem] = list(page.data)
+        for item in data:
+            if item.id == walk.stop:
+                return found
+            if isinstance(item, ConversationMessage) and _keep(walk, item):
+                found.append(item)
+                if len(found) == walk.want:
+                    return found
+        if not page.has_more or not data:
+            return found
+        cursor = data[-1].id
+
+
+def _run_messages(context: Context, thread_id: str, run_id: str | None) -> frozenset[str] | None:
+    if run_id is None:
+        return None
+    records = context.store.list("message", parent_id=thread_id, group_id=run_id, limit=None)
+    return frozenset(record.id for record in records)
+
+
+def _messages(
+    context: Context, thread_id: str, items: Sequence[ConversationMessage], options: Mapping[str, Any]
+) -> Op[list[Message]]:
+    records = {item.id: _record(context, thread_id, item.id) for item in items}
+    fallback: MessageMeta | None = None
+    if any(record is None for record in records.values()):
+        conversation = yield from retrieve_conversation(thread_id, options)
+        fallback = MessageMeta(created_at=conversation.created_at)
+    messages: list[Message] = []
+    for item in items:
+        record = records[item.id]
+        meta = MessageMeta.from_record(record) if record is not None else fallback
+        assert meta is not None
+        messages.append(_to_message(item, thread_id, meta))
+    return messages
+
+
+def list_messages(context: Context, args: Mapping[str, Any]) -> Op[Listing[Message]]:
+    """``messages.list``: ``limit``, ``order``, ``after``, ``before`` and ``run_id`` over the items."""
+    thread_id: str = args["thread_id"]
+    paging = list_args(args)
+    backwards = paging.after is None and paging.before is not None
+    order = paging.order
+    if backwards:
+        order = "asc" if paging.order == "desc" else "desc"
+    walk = _Walk(
+        thread_id=thread_id,
+        order=order,
+        start=paging.before if backwards else paging.after,
+        stop=None if backwards else paging.before,
+        want=paging.limit + 1,
+        run_messages=_run_messages(context, thread_id, args.get("run_id")),
+        cursor_param="before" if backwards else "after",
+    )
+    options = request_options(args)
+    found = yield from _walk(walk, options)
+    page = found[: paging.limit]
+    if backwards:
+        page.reverse()
+    messages = yield from _messages(context, thread_id, page, options)
+    return Listing[Message](data=messages, has_more=len(found) > paging.limit)

@@ -1,0 +1,142 @@
+"""Legacy parameters → legacy objects the shim keeps itself (assistants, threads).
+
+Rules:
+
+- An assistant carries every legacy field, with the legacy defaults for what was not given:
+  ``description``/``instructions``/``name``/``reasoning_effort`` ``None``, ``tools`` ``[]``,
+  ``tool_resources`` ``{}``, ``metadata`` ``{}``, ``temperature``/``top_p`` ``1.0``, ``response_format``
+  ``"auto"``. A ``None`` given for ``temperature``, ``top_p`` or ``response_format`` means the default too.
+- Function tools keep their definition; ``strict`` is ``false`` unless given (the legacy default).
+- Updating an assistant changes only the fields given; ``metadata`` and ``tools`` replace the old ones.
+- ``temperature`` is 0–2, ``top_p`` 0–1; a tool, a response format or tool resources that do not match
+  the legacy schema raise ``BadRequestError`` naming the parameter (``tools[1]``).
+- A thread is a conversation id with its creation time, metadata and tool resources (``{}`` when none).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from openai.types.beta import Assistant, AssistantTool, Thread
+from openai.types.beta.assistant_response_format_option import AssistantResponseFormatOption
+from pydantic import TypeAdapter, ValidationError
+
+from .._errors import bad_request
+
+__all__ = ["assistant_from_params", "assistant_tools", "thread_object", "tool_resources", "updated_assistant"]
+
+_TOOL = TypeAdapter[AssistantTool](AssistantTool)
+_RESPONSE_FORMAT = TypeAdapter[AssistantResponseFormatOption](AssistantResponseFormatOption)
+_RANGES = {"temperature": 2.0, "top_p": 1.0}
+_DEFAULTS: dict[str, Any] = {"temperature": 1.0, "top_p": 1.0, "response_format": "auto"}
+_OPTIONAL_TEXT = ("description", "instructions", "name", "reasoning_effort")
+
+
+def _invalid(param: str, error: ValidationError) -> Exception:
+    detail = error.errors()[0]["msg"] if error.errors() else str(error)
+    return bad_request(f"Invalid '{param}': {detail}.", param=param)
+
+
+def assistant_tools(tools: object) -> list[dict[str, Any]]:
+    """The legacy tool list as stored, validated; function tools get ``strict: false`` unless given."""
+    if not isinstance(tools, (list, tuple)):
+        raise bad_request("Invalid type for 'tools': expected an array.", param="tools")
+    out: list[dict[str, Any]] = []
+    for index, tool in enumerate(cast("list[object]", tools)):
+        try:
+            parsed = _TOOL.validate_python(tool)
+        except ValidationError as error:
+            raise _invalid(f"tools[{index}]", error) from error
+        data = parsed.model_dump(mode="json", exclude_unset=True)
+        if data["type"] == "function" and data["function"].get("strict") is None:
+            data["function"]["strict"] = False
+        out.append(data)
+    return out
+
+
+def tool_resources(value: object, *, param: str = "tool_resources") -> dict[str, Any]:
+    """Legacy ``tool_resources`` (``code_interpreter.file_ids``, ``file_search.vector_store_ids``) as stored."""
+    if value is None:
+        return {}
+    try:
+        parsed = Thread.model_validate(
+            {"id": "", "object": "thread", "created_at": 0, "tool_resources": value}
+        ).tool_resources
+    except ValidationError as error:
+        raise _invalid(param, error) from error
+    return parsed.model_dump(mode="json", exclude_unset=True) if parsed is not None else {}
+
+
+def _field(name: str, value: object) -> object:
+    if name in _DEFAULTS and value is None:
+        return _DEFAULTS[name]
+    if name in _RANGES:
+        top = _RANGES[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= top:
+            raise bad_request(
+                f"Invalid '{name}': expected a number between 0 and {top:g}, but got {value!r} instead.",
+                param=name,
+            )
+        return float(value)
+    if name == "response_format":
+        try:
+            parsed = _RESPONSE_FORMAT.validate_python(value)
+        except ValidationError as error:
+            raise _invalid(name, error) from error
+        return parsed if isinstance(parsed, str) else parsed.model_dump(mode="json", exclude_unset=True)
+    if name == "tools":
+        return assistant_tools(value)
+    if name == "tool_resources":
+        return tool_resources(value)
+    if name == "model" and (not isinstance(value, str) or not value):
+        raise bad_request("Invalid 'model': expected a non-empty string.", param="model")
+    return value
+
+
+def _fields(params: Mapping[str, Any], metadata: Mapping[str, str] | None) -> dict[str, Any]:
+    known = ("model", "tools", "tool_resources", "response_format", "temperature", "top_p", *_OPTIONAL_TEXT)
+    fields = {name: _field(name, params[name]) for name in known if name in params}
+    if metadata is not None:
+        fields["metadata"] = dict(metadata)
+    return fields
+
+
+def assistant_from_params(
+    *, assistant_id: str, created_at: int, params: Mapping[str, Any], metadata: Mapping[str, str]
+) -> Assistant:
+    """A new assistant from the ``assistants.create`` arguments (``metadata`` already checked)."""
+    data: dict[str, Any] = {
+        "id": assistant_id,
+        "object": "assistant",
+        "created_at": created_at,
+        **dict.fromkeys(_OPTIONAL_TEXT),
+        "tools": [],
+        "tool_resources": {},
+        "metadata": {},
+        **_DEFAULTS,
+    }
+    data.update(_fields(params, metadata))
+    return Assistant.model_validate(data)
+
+
+def updated_assistant(
+    assistant: Assistant, *, params: Mapping[str, Any], metadata: Mapping[str, str] | None
+) -> Assistant:
+    """The assistant with the fields ``assistants.update`` was given (``metadata`` checked, or ``None``)."""
+    data = assistant.model_dump(mode="json", exclude_unset=True)
+    data.update(_fields(params, metadata))
+    return Assistant.model_validate(data)
+
+
+def thread_object(*, thread_id: str, created_at: int, metadata: object, resources: Mapping[str, Any] | None) -> Thread:
+    """The legacy thread over a conversation."""
+    return Thread.model_validate(
+        {
+            "id": thread_id,
+            "object": "thread",
+            "created_at": created_at,
+            "metadata": metadata if metadata is not None else {},
+            "tool_resources": dict(resources or {}),
+        }
+    )
