@@ -450,18 +450,14 @@ class RunStreamState:
             )
         ]
 
-    def _on_arguments_delta(
-        self, event: ResponseFunctionCallArgumentsDeltaEvent
-    ) -> list[AssistantStreamEvent]:
+    def _on_arguments_delta(self, event: ResponseFunctionCallArgumentsDeltaEvent) -> list[AssistantStreamEvent]:
         call = self._calls.get(event.item_id)
         if call is None:
             return []
         call.arguments += event.delta
         self._refresh_tool_step()
         index = list(self._calls).index(event.item_id)
-        delta = FunctionToolCallDelta(
-            index=index, type="function", function=DeltaFunction(arguments=event.delta)
-        )
+        delta = FunctionToolCallDelta(index=index, type="function", function=DeltaFunction(arguments=event.delta))
         return [self._step_delta(delta)]
 
     # -- message content --------------------------------------------------------------------------
@@ -487,9 +483,7 @@ class RunStreamState:
         part.refusal += event.delta
         return self._message_delta(event.item_id, event.content_index, value=event.delta)
 
-    def _on_annotation_added(
-        self, event: ResponseOutputTextAnnotationAddedEvent
-    ) -> list[AssistantStreamEvent]:
+    def _on_annotation_added(self, event: ResponseOutputTextAnnotationAddedEvent) -> list[AssistantStreamEvent]:
         part = self._part(event.item_id, event.content_index)
         if not isinstance(part, ResponseOutputText) or event.annotation is None:
             return []
@@ -537,18 +531,14 @@ class RunStreamState:
     ) -> list[AssistantStreamEvent]:
         """One ``thread.message.delta``, opening any earlier part that had no delta yet."""
         announced = self._announced_parts[item_id]
-        blocks = [
-            self._content_block(item_id, index, opening=True) for index in range(announced, content_index)
-        ]
+        blocks = [self._content_block(item_id, index, opening=True) for index in range(announced, content_index)]
         blocks.append(
             self._content_block(
                 item_id, content_index, opening=content_index >= announced, value=value, annotation=annotation
             )
         )
         self._announced_parts[item_id] = max(announced, content_index + 1)
-        delta = MessageDeltaEvent(
-            id=item_id, object="thread.message.delta", delta=MessageDelta(content=blocks)
-        )
+        delta = MessageDeltaEvent(id=item_id, object="thread.message.delta", delta=MessageDelta(content=blocks))
         return [ThreadMessageDelta(event="thread.message.delta", data=delta)]
 
     def _content_block(
@@ -644,9 +634,7 @@ class RunStreamState:
     # -- snapshots --------------------------------------------------------------------------------
 
     def _run_usage(self, response: Response) -> RunUsage | None:
-        return from_responses.run_usage(
-            [self._prior_usage, from_responses.usage_to_run_usage(response.usage)]
-        )
+        return from_responses.run_usage([self._prior_usage, from_responses.usage_to_run_usage(response.usage)])
 
     def _build_message(self, item: ResponseOutputMessage, *, created_at: int) -> Message:
         return from_responses.output_message_to_message(
@@ -659,9 +647,7 @@ class RunStreamState:
 
     def _in_progress_message(self, item: ResponseOutputMessage, *, created_at: int) -> Message:
         message = self._build_message(item, created_at=created_at)
-        return message.model_copy(
-            update={"status": "in_progress", "completed_at": None, "incomplete_at": None}
-        )
+        return message.model_copy(update={"status": "in_progress", "completed_at": None, "incomplete_at": None})
 
     def _open_message(self, item_id: str) -> Message:
         """The snapshot of a message still being written, with the content streamed so far."""
@@ -732,9 +718,7 @@ def _response_error(response: Response) -> ErrorObject:
     """The legacy ``error`` event's object for a failed response."""
     error = response.error
     if error is None:
-        return ErrorObject(
-            code="server_error", message="The response failed.", param=None, type="server_error"
-        )
+        return ErrorObject(code="server_error", message="The response failed.", param=None, type="server_error")
     return ErrorObject(code=error.code, message=error.message, param=None, type="server_error")
 
 
