@@ -113,6 +113,11 @@ _RUN_SETTINGS: list[tuple[str, Handling, str] | tuple[str, Handling, str, Reject
     ("top_p", N, "`top_p` (1.0, the default of both APIs, is not sent)"),
     ("truncation_strategy", E, "`auto` → `truncation: auto`; `last_messages` not yet supported", _not_last_messages),
 ]
+_THREAD_AND_RUN: list[tuple[str, Handling, str] | tuple[str, Handling, str, Reject]] = [
+    ("thread", E, "a new conversation with the thread's messages and metadata, then the run on it"),
+    ("tool_resources", E, "added to the thread's tool resources for this run"),
+    *[row for row in _RUN_SETTINGS if row[0] != "additional_messages"],
+]
 _RUN_ID: list[tuple[str, Handling, str]] = [
     ("thread_id", N, "the conversation id"),
     ("run_id", E, "a run record in the store"),
@@ -300,6 +305,9 @@ PARAMETERS: tuple[Parameter, ...] = (
         ("include", U, "see runs.create", _INCLUDE),
     ),
     *_method("steps.list", *_RUN_ID, *_LIST, ("include", U, "see runs.create", _INCLUDE)),
+    *_method("threads.create_and_run", *_THREAD_AND_RUN, _STREAM),
+    *_method("threads.create_and_run_poll", *_THREAD_AND_RUN, _POLL),
+    *_method("threads.create_and_run_stream", *_THREAD_AND_RUN, _HANDLER),
     # --- end runs, steps ---
 )
 

@@ -19,7 +19,9 @@ from typing import Any, cast
 import httpx2
 import openai
 from openai._models import construct_type
+from openai.types.beta import Thread
 from openai.types.beta.assistant_stream_event import (
+    ThreadCreated,
     ThreadRunCreated,
     ThreadRunInProgress,
     ThreadRunQueued,
@@ -50,6 +52,9 @@ from .common import (
 
 __all__ = [
     "cancel_run",
+    "create_thread_and_run",
+    "create_thread_and_run_poll",
+    "stream_thread_and_run",
     "list_runs",
     "create_run",
     "ensure_no_active_run",
@@ -567,7 +572,7 @@ def _stream_turn(context: Context, state: RunState, params: dict[str, Any], *, f
                 break
             events = translator.handle_event(event)
             if translator.done:
-                yield from _drain(stream)
+                yield from _drain(stream, translator)
                 _record_streamed(context, state, translator)
             for legacy in events:
                 yield Emit(legacy)
@@ -582,10 +587,14 @@ def _stream_turn(context: Context, state: RunState, params: dict[str, Any], *, f
     return translator.final_response
 
 
-def _drain(stream: Any) -> Op[None]:
-    """Read the stream to its end so the conversation is free before the caller acts on the events."""
-    while (yield Pull(stream)) is not None:
-        pass
+def _drain(stream: Any, translator: RunStreamState) -> Op[None]:
+    """Read the stream to its end (a ``response.failed`` may follow an ``error``) so the conversation is
+    free before the caller acts on the final events."""
+    while True:
+        event = yield Pull(stream)
+        if event is None:
+            return
+        translator.handle_event(event)
 
 
 def _record_streamed(context: Context, state: RunState, translator: RunStreamState) -> None:
@@ -607,3 +616,52 @@ def list_runs(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[L
     runs = [RunState.model_validate(dict(r.data)).legacy() for r in records]
     return Listing[Run](data=runs, has_more=has_more)
     yield
+
+
+# --- threads.create_and_run ----------------------------------------------------------------------
+
+
+def _thread_args(args: Mapping[str, Any]) -> dict[str, Any]:
+    thread = cast(Mapping[str, Any], args.get("thread") or {})
+    out = {k: thread[k] for k in ("messages", "metadata", "tool_resources") if thread.get(k) is not None}
+    return {**out, **_options(args)}
+
+
+def _new_thread(context: Context, args: Mapping[str, Any]) -> Op[Thread]:
+    from .threads import create_thread
+
+    require(context.store, "assistant", args["assistant_id"])
+    _message_items(args.get("additional_messages"))
+    thread = yield from create_thread(context, _thread_args(args))
+    return thread
+
+
+def _with_run_resources(context: Context, thread_id: str, args: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``tool_resources`` of ``create_and_run`` add to the new thread's for this run."""
+    if not args.get("tool_resources"):
+        return args
+    record = context.store.get("thread", thread_id)
+    if record is not None:
+        data = dict(record.data)
+        data["run_tool_resources"] = args["tool_resources"]
+        context.store.put(record.model_copy(update={"data": data}))
+    return args
+
+
+def create_thread_and_run(context: Context, args: Mapping[str, Any]) -> Op[Run]:
+    """``threads.create_and_run``: a new thread (conversation), then one run on it."""
+    thread = yield from _new_thread(context, args)
+    return (yield from create_run(context, thread.id, _with_run_resources(context, thread.id, args)))
+
+
+def create_thread_and_run_poll(context: Context, args: Mapping[str, Any]) -> Op[Run]:
+    """``threads.create_and_run_poll``: as ``create_and_run``, then poll to a terminal state."""
+    run = yield from create_thread_and_run(context, args)
+    return (yield from poll_run(context, run.thread_id, run.id, args))
+
+
+def stream_thread_and_run(context: Context, args: Mapping[str, Any]) -> Op[None]:
+    """``threads.create_and_run(stream=True)``: ``thread.created``, then the run's legacy events."""
+    thread = yield from _new_thread(context, args)
+    yield Emit(ThreadCreated(data=thread, event="thread.created"))
+    yield from stream_run(context, thread.id, _with_run_resources(context, thread.id, args))
