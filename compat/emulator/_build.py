@@ -41,9 +41,7 @@ def count_tokens(text: str) -> int:
     return len(re.findall(r"\w+|[^\w\s]", text))
 
 
-def response_skeleton(
-    *, response_id: str, created_at: int, params: CreateParams, status: str
-) -> dict[str, Any]:
+def response_skeleton(*, response_id: str, created_at: int, params: CreateParams, status: str) -> dict[str, Any]:
     """The response object before any output, in the live service's key order."""
     body: dict[str, Any] = {
         "id": response_id,
@@ -102,13 +100,9 @@ def output_items(turn: Turn, new_id: IdFactory) -> list[Item]:
         summary = [{"type": "summary_text", "text": turn.reasoning}] if turn.reasoning else []
         items.append({"id": new_id("rs_"), "type": "reasoning", "summary": summary})
     status = "incomplete" if turn.incomplete_reason else "completed"
-    items.extend(
-        message_item(new_id("msg_"), "assistant", [output_text(text)], status) for text in turn.messages
-    )
+    items.extend(message_item(new_id("msg_"), "assistant", [output_text(text)], status) for text in turn.messages)
     if turn.refusal_text is not None:
-        items.append(
-            message_item(new_id("msg_"), "assistant", [{"type": "refusal", "refusal": turn.refusal_text}])
-        )
+        items.append(message_item(new_id("msg_"), "assistant", [{"type": "refusal", "refusal": turn.refusal_text}]))
     for call in turn.calls:
         items.append(
             {

@@ -262,9 +262,7 @@ class Emulator:
 
     def _check_model(self, model: str) -> None:
         if self.models is not None and model not in self.models:
-            raise ApiError(
-                400, f"The requested model '{model}' does not exist.", param="model", code="model_not_found"
-            )
+            raise ApiError(400, f"The requested model '{model}' does not exist.", param="model", code="model_not_found")
 
     def _base_context(self, params: CreateParams) -> list[Item]:
         if params.conversation is not None:
@@ -281,13 +279,9 @@ class Emulator:
             return copy.deepcopy(previous.context())
         return []
 
-    def _start(
-        self, params: CreateParams, turn: Turn, *, context: list[Item], new_input: list[Item]
-    ) -> ResponseRecord:
+    def _start(self, params: CreateParams, turn: Turn, *, context: list[Item], new_input: list[Item]) -> ResponseRecord:
         status = "queued" if params.background else "in_progress"
-        start = response_skeleton(
-            response_id=self.ids("resp_"), created_at=self.clock(), params=params, status=status
-        )
+        start = response_skeleton(response_id=self.ids("resp_"), created_at=self.clock(), params=params, status=status)
         output = output_items(turn, self.ids)
         final = finish(
             start,
@@ -314,9 +308,7 @@ class Emulator:
 
     def _answer(self, record: ResponseRecord, params: CreateParams, turn: Turn) -> Any:
         if params.stream:
-            return EventStream(
-                record.events, on_end=lambda: self._complete(record), cut_after=turn.cut_after_events
-            )
+            return EventStream(record.events, on_end=lambda: self._complete(record), cut_after=turn.cut_after_events)
         if params.background:
             return copy.deepcopy(record.body)
         self._complete(record)
@@ -355,9 +347,7 @@ class Emulator:
     def _replay(self, record: ResponseRecord, query: Mapping[str, list[str]]) -> EventStream:
         events = record.events or response_events(start=record.body, final=record.final)
         after = int(query.get("starting_after", ["-1"])[0])
-        return EventStream(
-            [e for e in events if e["sequence_number"] > after], on_end=lambda: self._complete(record)
-        )
+        return EventStream([e for e in events if e["sequence_number"] > after], on_end=lambda: self._complete(record))
 
     def delete_response(self, match: re.Match[str], _request: RecordedRequest) -> Any:
         """``DELETE /responses/{id}``."""

@@ -36,9 +36,7 @@ def not_found(kind: str, object_id: str, *, param: str | None = None, code: str 
 
 def missing_parameter(param: str) -> ApiError:
     """``400 Missing required parameter: 'param'.``"""
-    return ApiError(
-        400, f"Missing required parameter: '{param}'.", param=param, code="missing_required_parameter"
-    )
+    return ApiError(400, f"Missing required parameter: '{param}'.", param=param, code="missing_required_parameter")
 
 
 def invalid_type(param: str, expected: str, got: object) -> ApiError:

@@ -38,9 +38,7 @@ def response_events(*, start: dict[str, Any], final: dict[str, Any]) -> list[Eve
     if final["status"] == "failed":
         events.append({"type": "error", "error": _error_event_body(final["error"])})
     events.append({"type": _TERMINAL.get(final["status"], "response.completed"), "response": final})
-    return [
-        {"type": event["type"], "sequence_number": number, **event} for number, event in enumerate(events)
-    ]
+    return [{"type": event["type"], "sequence_number": number, **event} for number, event in enumerate(events)]
 
 
 def encode_event(event: Event) -> bytes:

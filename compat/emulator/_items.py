@@ -29,9 +29,7 @@ def input_to_items(value: object, *, param: str, new_id: IdFactory) -> list[Item
     if not isinstance(value, list):
         raise invalid_type(param, "an array of input items or a string", value)
     raw = cast("list[object]", value)
-    return [
-        item_from_param(entry, param=f"{param}[{index}]", new_id=new_id) for index, entry in enumerate(raw)
-    ]
+    return [item_from_param(entry, param=f"{param}[{index}]", new_id=new_id) for index, entry in enumerate(raw)]
 
 
 def item_from_param(entry: object, *, param: str, new_id: IdFactory) -> Item:

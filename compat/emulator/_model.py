@@ -124,9 +124,7 @@ def _trailing_outputs(context: list[Item]) -> list[Item]:
 
 def _quote_outputs(outputs: list[Item], context: list[Item]) -> str:
     names = {item["call_id"]: item["name"] for item in context if item["type"] == "function_call"}
-    quoted = "; ".join(
-        f"{names.get(item['call_id'], item['call_id'])}: {_output_text(item)}" for item in outputs
-    )
+    quoted = "; ".join(f"{names.get(item['call_id'], item['call_id'])}: {_output_text(item)}" for item in outputs)
     return f"The results are: {quoted}."
 
 
@@ -172,9 +170,7 @@ def _choose_calls(message: str, params: CreateParams) -> list[FunctionCall]:
 
 
 def _words(text: str) -> set[str]:
-    return {
-        word for word in re.findall(r"[a-z]+", text.lower()) if len(word) > 2 and word not in _COMMON_WORDS
-    }
+    return {word for word in re.findall(r"[a-z]+", text.lower()) if len(word) > 2 and word not in _COMMON_WORDS}
 
 
 def _tool_words(tool: dict[str, Any]) -> set[str]:

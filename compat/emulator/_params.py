@@ -250,17 +250,19 @@ def _tool(value: object, param: str) -> dict[str, Any]:
     tool = cast("dict[str, Any]", value)
     if tool.get("type") != "function":
         return dict(tool)
-    for key in ("name", "parameters", "strict"):
+    for key in ("name", "parameters"):
         if tool.get(key) is None:
             raise missing_parameter(f"{param}.{key}")
-    if tool["strict"]:
+    # An omitted ``strict`` is echoed as true without checking the schema (recorded 2025-03 behaviour);
+    # an explicit ``strict: true`` gets the strict-mode schema checks.
+    if tool.get("strict") is True:
         _check_strict_schema(tool["name"], tool["parameters"], param, ())
     return {
         "type": "function",
         "description": tool.get("description"),
         "name": tool["name"],
         "parameters": tool["parameters"],
-        "strict": tool["strict"],
+        "strict": tool.get("strict", True) is not False,
     }
 
 

@@ -16,9 +16,7 @@ class EventStream:
     would; the response still completes on the server, as it does on the live service.
     """
 
-    def __init__(
-        self, events: list[Event], *, on_end: Callable[[], None], cut_after: int | None = None
-    ) -> None:
+    def __init__(self, events: list[Event], *, on_end: Callable[[], None], cut_after: int | None = None) -> None:
         self.events = events
         self._on_end = on_end
         self._cut_after = cut_after

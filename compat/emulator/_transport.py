@@ -17,9 +17,7 @@ from ._stream import EventStream
 def _call(emulator: Emulator, request: httpx2.Request) -> EmulatorResponse:
     body: Any = json.loads(request.content) if request.content else None
     query = parse_qs(request.url.query.decode())
-    return emulator.handle(
-        request.method, request.url.path, query=query, body=body, headers=dict(request.headers)
-    )
+    return emulator.handle(request.method, request.url.path, query=query, body=body, headers=dict(request.headers))
 
 
 class _SyncEvents(httpx2.SyncByteStream):
@@ -30,9 +28,7 @@ class _SyncEvents(httpx2.SyncByteStream):
         try:
             yield from self._stream
         except StreamCut as cut:
-            raise httpx2.RemoteProtocolError(
-                "peer closed connection without sending complete message body"
-            ) from cut
+            raise httpx2.RemoteProtocolError("peer closed connection without sending complete message body") from cut
 
     def close(self) -> None:
         self._stream.close()
@@ -47,9 +43,7 @@ class _AsyncEvents(httpx2.AsyncByteStream):
             for chunk in self._stream:
                 yield chunk
         except StreamCut as cut:
-            raise httpx2.RemoteProtocolError(
-                "peer closed connection without sending complete message body"
-            ) from cut
+            raise httpx2.RemoteProtocolError("peer closed connection without sending complete message body") from cut
 
     async def aclose(self) -> None:
         self._stream.close()
