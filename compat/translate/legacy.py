@@ -8,6 +8,8 @@ Rules:
   ``"auto"``. A ``None`` given for ``temperature``, ``top_p`` or ``response_format`` means the default too.
 - Function tools keep their definition; ``strict`` is ``false`` unless given (the legacy default).
 - Updating an assistant changes only the fields given; ``metadata`` and ``tools`` replace the old ones.
+- ``tool_resources.file_search.vector_stores`` (a vector store made on the fly) is not yet supported and
+  raises ``BadRequestError``.
 - ``temperature`` is 0–2, ``top_p`` 0–1; a tool, a response format or tool resources that do not match
   the legacy schema raise ``BadRequestError`` naming the parameter (``tools[1]``).
 - A thread is a conversation id with its creation time, metadata and tool resources (``{}`` when none).
@@ -59,6 +61,14 @@ def tool_resources(value: object, *, param: str = "tool_resources") -> dict[str,
     """Legacy ``tool_resources`` (``code_interpreter.file_ids``, ``file_search.vector_store_ids``) as stored."""
     if value is None:
         return {}
+    file_search = cast("Mapping[str, object]", value).get("file_search") if isinstance(value, Mapping) else None
+    if isinstance(file_search, Mapping) and "vector_stores" in file_search:
+        name = f"{param}.file_search.vector_stores"
+        raise bad_request(
+            f"'{name}' is not yet supported by assistants-compat: create the vector store with "
+            "client.vector_stores.create and pass its id in 'vector_store_ids'.",
+            param=name,
+        )
     try:
         parsed = Thread.model_validate(
             {"id": "", "object": "thread", "created_at": 0, "tool_resources": value}

@@ -7,7 +7,7 @@ The store keeps what a conversation cannot hold: a ``thread`` record (``data`` =
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 import openai
@@ -77,13 +77,20 @@ class _Pending:
 def _initial_messages(messages: object) -> list[_Pending]:
     if messages is None:
         return []
-    if isinstance(messages, (str, bytes, Mapping)) or not isinstance(messages, Sequence):
+    if isinstance(messages, (str, bytes, Mapping)) or not isinstance(messages, Iterable):
         raise bad_request("Invalid type for 'messages': expected an array of messages.", param="messages")
     pending: list[_Pending] = []
-    for index, message in enumerate(cast("Sequence[object]", messages)):
+    for index, message in enumerate(cast("Iterable[object]", messages)):
         param = f"messages[{index}]"
         item = thread_message_to_item(message, param=param)
         raw = cast("Mapping[str, Any]", message)
+        if raw.get("attachments"):
+            raise bad_request(
+                f"'{param}.attachments' is not yet supported by assistants-compat: the legacy API attached "
+                "files to the thread's vector store or code interpreter; upload them with the files API "
+                "and name them in 'tool_resources'.",
+                param=f"{param}.attachments",
+            )
         pending.append(_Pending(item, check_metadata(raw.get("metadata"), param=f"{param}.metadata")))
     return pending
 
