@@ -30,6 +30,7 @@ from openai.types.beta.assistant_stream_event import (
 from openai.types.beta.threads import Run
 from openai.types.beta.threads.run import Usage as RunUsage
 from openai.types.beta.threads.runs import RunStep
+from openai.types.beta.threads.runs.run_step import Usage as StepUsage
 from openai.types.responses import Response, ResponseOutputMessage
 from pydantic import BaseModel, Field
 
@@ -285,7 +286,11 @@ def _close_tool_step(context: Context, state: RunState, *, status: str, outputs:
                     call.function.output = outputs[call.id]
         now = context.clock()
         stamp = {"completed": "completed_at", "cancelled": "cancelled_at", "expired": "expired_at"}[status]
-        step = step.model_copy(update={"status": status, stamp: now})
+        update: dict[str, Any] = {"status": status, stamp: now}
+        if step.usage is None and state.usages and state.usages[-1] is not None:
+            # the step came from the run's latest response: its usage, as the legacy step.completed had
+            update["usage"] = construct_type(type_=StepUsage, value=state.usages[-1])
+        step = step.model_copy(update=update)
         context.store.put(record.model_copy(update={"data": _dump(step)}))
     return state.model_copy(update={"tool_step_id": None})
 
