@@ -1,0 +1,125 @@
+"""The public surface: legacy method signatures match the SDK's, the parameter table covers them, exports."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Any
+
+import openai
+import pytest
+
+import compat
+from compat import params
+
+REPO = Path(__file__).resolve().parent.parent
+
+# resource path under ``client.beta`` -> the name used in the parameter table
+RESOURCES = {
+    "assistants": "assistants",
+    "threads": "threads",
+    "threads.messages": "messages",
+    "threads.runs": "runs",
+    "threads.runs.steps": "steps",
+}
+
+
+def resolve(root: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        root = getattr(root, part)
+    return root
+
+
+def legacy_methods(resource: Any) -> list[str]:
+    """Public callables of an SDK resource, minus the ``with_raw_response`` / ``with_streaming_response`` views."""
+    return sorted(
+        name
+        for name, value in inspect.getmembers(type(resource))
+        if not name.startswith("_") and callable(value) and not name.startswith("with_")
+    )
+
+
+def clients(is_async: bool) -> tuple[Any, Any]:
+    """(the SDK's client, ours), sync or async; nothing is sent."""
+    options: dict[str, Any] = {"api_key": "test", "base_url": "http://127.0.0.1:9/v1"}
+    if is_async:
+        return openai.AsyncOpenAI(**options), compat.AsyncOpenAI(**options, store="sqlite://:memory:")
+    return openai.OpenAI(**options), compat.OpenAI(**options, store="sqlite://:memory:")
+
+
+def all_methods() -> list[tuple[str, str, str]]:
+    """(resource path, table prefix, method name) for every legacy method of the SDK."""
+    sdk = openai.OpenAI(api_key="test", base_url="http://127.0.0.1:9/v1")
+    return [
+        (path, prefix, name) for path, prefix in RESOURCES.items() for name in legacy_methods(resolve(sdk.beta, path))
+    ]
+
+
+def test_the_sdk_has_31_legacy_methods() -> None:
+    assert len(all_methods()) == 31
+
+
+def comparable(signature: inspect.Signature) -> list[tuple[str, Any, Any]]:
+    return [(p.name, p.kind, p.default) for p in signature.parameters.values()]
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize(("path", "prefix", "name"), all_methods(), ids=str)
+def test_signatures_match_the_sdk(path: str, prefix: str, name: str, is_async: bool) -> None:
+    theirs, ours = clients(is_async)
+    try:
+        their_method = getattr(resolve(theirs.beta, path), name)
+        our_method = getattr(resolve(ours.beta, path), name)
+        assert comparable(inspect.signature(our_method)) == comparable(inspect.signature(their_method))
+        assert inspect.iscoroutinefunction(inspect.unwrap(our_method)) == inspect.iscoroutinefunction(
+            inspect.unwrap(their_method)
+        )
+    finally:
+        ours.compat_context.store.close()
+
+
+def test_every_parameter_has_a_row() -> None:
+    sdk = openai.OpenAI(api_key="test", base_url="http://127.0.0.1:9/v1")
+    rows = {(p.method, p.name) for p in params.PARAMETERS}
+    wanted = {
+        (f"{prefix}.{name}", parameter)
+        for path, prefix, name in all_methods()
+        for parameter in inspect.signature(getattr(resolve(sdk.beta, path), name)).parameters
+    }
+    missing = sorted(wanted - rows)
+    assert not missing, f"compat/params.py has no row for these legacy parameters (owners: add them): {missing}"
+
+
+@pytest.mark.xfail(
+    reason="compat/params.py (owned elsewhere) still lists threads.create_and_run* rows for "
+    "'additional_instructions' and 'reasoning_effort', which the installed SDK's methods do not take",
+    strict=False,
+)
+def test_no_row_for_a_parameter_the_sdk_lacks() -> None:
+    sdk = openai.OpenAI(api_key="test", base_url="http://127.0.0.1:9/v1")
+    wanted = {
+        (f"{prefix}.{name}", parameter)
+        for path, prefix, name in all_methods()
+        for parameter in inspect.signature(getattr(resolve(sdk.beta, path), name)).parameters
+    }
+    extra = sorted({(p.method, p.name) for p in params.PARAMETERS} - wanted)
+    assert not extra, f"compat/params.py has rows for parameters the SDK does not have: {extra}"
+
+
+def test_each_row_appears_once() -> None:
+    keys = [(p.method, p.name) for p in params.PARAMETERS]
+    assert len(keys) == len(set(keys))
+
+
+def test_migration_guide_shows_the_current_table() -> None:
+    guide = (REPO / "MIGRATION.md").read_text(encoding="utf-8")
+    table = params.markdown_table()
+    start = guide.index("<!-- parameter-table -->\n") + len("<!-- parameter-table -->\n")
+    end = guide.index("<!-- /parameter-table -->")
+    assert guide[start:end].strip("\n") + "\n" == table, "regenerate MIGRATION.md's table from params.markdown_table()"
+
+
+def test_all_is_the_public_names() -> None:
+    public = {name for name in vars(compat) if not name.startswith("_")}
+    modules = {name for name, value in vars(compat).items() if inspect.ismodule(value)}
+    assert sorted(compat.__all__) == sorted(public - modules)
