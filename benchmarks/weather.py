@@ -1,0 +1,111 @@
+"""The weather flow N times through the shim and hand-written on the Responses API, over loopback.
+
+    python benchmarks/weather.py [-n 30]
+
+Both talk to one emulator HTTP server on 127.0.0.1 in this process; prints requests per flow, time per
+flow and the shim/native ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openai
+
+import compat
+from compat.demo import INSTRUCTIONS, MODEL, TOOLS, USER_MESSAGE
+from compat.emulator import Emulator, Turn, serve
+
+CALLS = (
+    ("get_current_temperature", {"location": "San Francisco, CA", "unit": "Fahrenheit"}),
+    ("get_rain_probability", {"location": "San Francisco, CA"}),
+)
+OUTPUTS = {"get_current_temperature": "57", "get_rain_probability": "0.06"}
+
+
+def shim_flow(client: compat.OpenAI) -> None:
+    assistant = client.beta.assistants.create(instructions=INSTRUCTIONS, model=MODEL, tools=TOOLS)
+    thread = client.beta.threads.create()
+    client.beta.threads.messages.create(thread_id=thread.id, role="user", content=USER_MESSAGE)
+    run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
+    assert run.required_action is not None
+    outputs: list[Any] = [
+        {"tool_call_id": call.id, "output": OUTPUTS[call.function.name]}
+        for call in run.required_action.submit_tool_outputs.tool_calls
+    ]
+    run = client.beta.threads.runs.submit_tool_outputs_and_poll(
+        thread_id=thread.id, run_id=run.id, tool_outputs=outputs
+    )
+    assert run.status == "completed"
+    messages = client.beta.threads.messages.list(thread_id=thread.id)
+    assert len(messages.data) == 2
+
+
+def native_flow(client: openai.OpenAI) -> None:
+    tools: list[Any] = [{"type": "function", **tool["function"], "strict": False} for tool in TOOLS]
+    conversation = client.conversations.create()
+    client.conversations.items.create(
+        conversation.id,
+        items=[{"type": "message", "role": "user", "content": [{"type": "input_text", "text": USER_MESSAGE}]}],
+    )
+    response = client.responses.create(
+        model=MODEL, instructions=INSTRUCTIONS, tools=tools, conversation=conversation.id
+    )
+    outputs: list[Any] = [
+        {"type": "function_call_output", "call_id": item.call_id, "output": OUTPUTS[item.name]}
+        for item in response.output
+        if item.type == "function_call"
+    ]
+    response = client.responses.create(
+        model=MODEL, instructions=INSTRUCTIONS, tools=tools, conversation=conversation.id, input=outputs
+    )
+    assert response.status == "completed"
+    items = client.conversations.items.list(conversation.id)
+    assert len(items.data) >= 2
+
+
+def measure(emulator: Emulator, n: int, flow: Callable[[], None]) -> tuple[float, float]:
+    """(requests per flow, seconds per flow) over ``n`` runs, after one warm-up run."""
+    emulator.queue(Turn.function_calls(*CALLS))
+    flow()
+    before = len(emulator.requests)
+    start = time.perf_counter()
+    for _ in range(n):
+        emulator.queue(Turn.function_calls(*CALLS))
+        flow()
+    elapsed = time.perf_counter() - start
+    return (len(emulator.requests) - before) / n, elapsed / n
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("-n", type=int, default=30, help="flows per side (default 30)")
+    args = parser.parse_args(argv)
+    emulator = Emulator()
+    server = serve(emulator)
+    try:
+        with tempfile.TemporaryDirectory() as directory:
+            shim = compat.OpenAI(
+                api_key="bench", base_url=server.base_url, max_retries=0, store=f"sqlite:///{Path(directory) / 's.db'}"
+            )
+            native = openai.OpenAI(api_key="bench", base_url=server.base_url, max_retries=0)
+            with shim, native:
+                shim_requests, shim_seconds = measure(emulator, args.n, lambda: shim_flow(shim))
+                native_requests, native_seconds = measure(emulator, args.n, lambda: native_flow(native))
+            shim.compat_context.store.close()
+    finally:
+        server.close()
+    print(f"weather flow x{args.n} against the emulator on {server.base_url}")
+    print(f"shim:   {shim_requests:5.1f} HTTP requests/flow  {shim_seconds * 1000:7.2f} ms/flow")
+    print(f"native: {native_requests:5.1f} HTTP requests/flow  {native_seconds * 1000:7.2f} ms/flow")
+    ratio_requests, ratio_time = shim_requests / native_requests, shim_seconds / native_seconds
+    print(f"ratio (shim/native): requests {ratio_requests:.2f}x  time {ratio_time:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
