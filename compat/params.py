@@ -113,10 +113,11 @@ _RUN_SETTINGS: list[tuple[str, Handling, str] | tuple[str, Handling, str, Reject
     ("top_p", N, "`top_p` (1.0, the default of both APIs, is not sent)"),
     ("truncation_strategy", E, "`auto` → `truncation: auto`; `last_messages` not yet supported", _not_last_messages),
 ]
+_NOT_ON_CREATE_AND_RUN = ("additional_messages", "additional_instructions", "reasoning_effort")
 _THREAD_AND_RUN: list[tuple[str, Handling, str] | tuple[str, Handling, str, Reject]] = [
     ("thread", E, "a new conversation with the thread's messages and metadata, then the run on it"),
     ("tool_resources", E, "added to the thread's tool resources for this run"),
-    *[row for row in _RUN_SETTINGS if row[0] != "additional_messages"],
+    *[row for row in _RUN_SETTINGS if row[0] not in _NOT_ON_CREATE_AND_RUN],
 ]
 _RUN_ID: list[tuple[str, Handling, str]] = [
     ("thread_id", N, "the conversation id"),

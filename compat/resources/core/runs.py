@@ -31,7 +31,7 @@ from openai.types.beta.threads import Run
 from openai.types.beta.threads.run import Usage as RunUsage
 from openai.types.beta.threads.runs import RunStep
 from openai.types.beta.threads.runs.run_step import Usage as StepUsage
-from openai.types.responses import Response, ResponseOutputMessage
+from openai.types.responses import Response, ResponseErrorEvent, ResponseOutputMessage
 from pydantic import BaseModel, Field
 
 from ..._context import Context
@@ -537,11 +537,15 @@ def stream_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[
     input_items = _message_items(args.get("additional_messages"))
     yield from ensure_no_active_run(context, thread_id, action="create a run on")
     _insert(context, state)
-    yield Emit(ThreadRunCreated(data=state.legacy(), event="thread.run.created"))
-    yield Emit(ThreadRunQueued(data=state.legacy(), event="thread.run.queued"))
-    state = _set_status(context, state, "in_progress")
-    yield Emit(ThreadRunInProgress(data=state.legacy(), event="thread.run.in_progress"))
-    response = yield from _stream_turn(context, state, _request(state, input_items), first=True)
+    try:
+        yield Emit(ThreadRunCreated(data=state.legacy(), event="thread.run.created"))
+        yield Emit(ThreadRunQueued(data=state.legacy(), event="thread.run.queued"))
+        state = _set_status(context, state, "in_progress")
+        yield Emit(ThreadRunInProgress(data=state.legacy(), event="thread.run.in_progress"))
+        response = yield from _stream_turn(context, state, _request(state, input_items), first=True)
+    except GeneratorExit:
+        _abandon(context, thread_id, state.run["id"])
+        raise
     if response is not None:
         yield from _after_additional(context, _load(context, thread_id, state.run["id"]), response, args)
 
@@ -556,9 +560,13 @@ def stream_submit_tool_outputs(context: Context, thread_id: str, run_id: str, ar
         done = cast(RunStep, construct_type(type_=RunStep, value=dict(step.data)))
         yield Emit(ThreadRunStepCompleted(data=done, event="thread.run.step.completed"))
     queued = state.legacy().model_copy(update={"status": "queued"})
-    yield Emit(ThreadRunQueued(data=queued, event="thread.run.queued"))
-    yield Emit(ThreadRunInProgress(data=state.legacy(), event="thread.run.in_progress"))
-    yield from _stream_turn(context, state, params, first=False)
+    try:
+        yield Emit(ThreadRunQueued(data=queued, event="thread.run.queued"))
+        yield Emit(ThreadRunInProgress(data=state.legacy(), event="thread.run.in_progress"))
+        yield from _stream_turn(context, state, params, first=False)
+    except GeneratorExit:
+        _abandon(context, thread_id, run_id)
+        raise
 
 
 def _stream_turn(context: Context, state: RunState, params: dict[str, Any], *, first: bool) -> Op[Response | None]:
@@ -582,14 +590,45 @@ def _stream_turn(context: Context, state: RunState, params: dict[str, Any], *, f
             for legacy in events:
                 yield Emit(legacy)
     except openai.APIError as exc:
-        _fail(context, state, f"The stream was interrupted: {exc}")
-        raise
+        error_event = _error_event(exc)
+        if error_event is None or translator.done:
+            _fail(context, state, f"The stream was interrupted: {exc}")
+            raise
+        # the SDK raises a stream's ``error`` event; the legacy stream reported it as run.failed + error
+        events = translator.handle_event(error_event)
+        _record_streamed(context, state, translator)
+        for legacy in events:
+            yield Emit(legacy)
     if not translator.done:
         _fail(context, state, "The stream ended before the response did.")
         raise openai.APIConnectionError(
             message="The response stream ended before the run finished.", request=_request_of(stream)
         )
     return translator.final_response
+
+
+def _error_event(exc: openai.APIError) -> ResponseErrorEvent | None:
+    """The stream ``error`` event the SDK turned into ``exc`` (``None`` for transport and HTTP errors)."""
+    raw: object = exc.body
+    if type(exc) is not openai.APIError or not isinstance(raw, Mapping):
+        return None
+    body = cast(Mapping[str, Any], raw)
+    value = {
+        "type": "error",
+        "code": body.get("code"),
+        "message": body.get("message") or exc.message,
+        "param": body.get("param"),
+        "sequence_number": 0,
+        "error": dict(body),
+    }
+    return cast(ResponseErrorEvent, construct_type(type_=ResponseErrorEvent, value=value))
+
+
+def _abandon(context: Context, thread_id: str, run_id: str) -> None:
+    """The caller closed the stream mid-turn: the run fails, so the thread is free again."""
+    record = context.store.get("run", run_id)
+    if record is not None and record.data["run"]["status"] in ("queued", "in_progress"):
+        _fail(context, RunState.model_validate(dict(record.data)), "The stream was closed before the run finished.")
 
 
 def _drain(stream: Any, translator: RunStreamState) -> Op[None]:
