@@ -90,11 +90,6 @@ def test_every_parameter_has_a_row() -> None:
     assert not missing, f"compat/params.py has no row for these legacy parameters (owners: add them): {missing}"
 
 
-@pytest.mark.xfail(
-    reason="compat/params.py (owned elsewhere) still lists threads.create_and_run* rows for "
-    "'additional_instructions' and 'reasoning_effort', which the installed SDK's methods do not take",
-    strict=False,
-)
 def test_no_row_for_a_parameter_the_sdk_lacks() -> None:
     sdk = openai.OpenAI(api_key="test", base_url="http://127.0.0.1:9/v1")
     wanted = {
