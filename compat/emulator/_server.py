@@ -67,6 +67,8 @@ class _EmulatorHandler(BaseHTTPRequestHandler):
 
     emulator: Emulator
     protocol_version = "HTTP/1.1"
+    # headers and body go out as separate writes: without this, delayed ACKs add ~40 ms per request
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         self._serve()
