@@ -177,14 +177,10 @@ def _import_psycopg() -> Any:
     try:
         import psycopg
     except ImportError as exc:
-        raise ImportError(
-            "the PostgreSQL store needs psycopg 3: pip install 'assistants-compat[postgres]'"
-        ) from exc
+        raise ImportError("the PostgreSQL store needs psycopg 3: pip install 'assistants-compat[postgres]'") from exc
     return psycopg
 
 
 def _record(row: tuple[Any, ...]) -> StoredRecord:
     kind, id, parent_id, group_id, created_at, data = row
-    return StoredRecord(
-        kind=kind, id=id, parent_id=parent_id, group_id=group_id, created_at=created_at, data=data
-    )
+    return StoredRecord(kind=kind, id=id, parent_id=parent_id, group_id=group_id, created_at=created_at, data=data)

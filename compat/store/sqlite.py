@@ -63,9 +63,7 @@ class SQLiteStore:
         self.path = path
         self._lock = threading.RLock()
         self._depth = 0
-        self._conn = sqlite3.connect(
-            path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
-        )
+        self._conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False)
         if path != ":memory:":
             self._use_wal()
         self._migrate()
@@ -153,9 +151,7 @@ class SQLiteStore:
         return [_record(row) for row in rows]
 
     def _seq(self, kind: Kind, id: str) -> int:
-        row = self._conn.execute(
-            "SELECT seq FROM compat_records WHERE kind = ? AND id = ?", (kind, id)
-        ).fetchone()
+        row = self._conn.execute("SELECT seq FROM compat_records WHERE kind = ? AND id = ?", (kind, id)).fetchone()
         if row is None:
             raise KeyError(f"no {kind} with id {id!r}")
         return int(row[0])
@@ -232,9 +228,7 @@ def page_query(
             where.append(f"seq {comparison} {mark}")
             params.append(seq)
     direction = "ASC" if order == "asc" else "DESC"
-    sql: LiteralString = (
-        f"SELECT {_COLUMNS} FROM compat_records WHERE {' AND '.join(where)} ORDER BY seq {direction}"
-    )
+    sql: LiteralString = f"SELECT {_COLUMNS} FROM compat_records WHERE {' AND '.join(where)} ORDER BY seq {direction}"
     if limit is not None:
         sql += f" LIMIT {mark}"
         params.append(limit)

@@ -130,9 +130,7 @@ def _required_action(calls: Sequence[ResponseFunctionToolCall]) -> RequiredActio
 def _last_error(response: Response) -> LastError:
     error = response.error
     code = error.code if error is not None else "server_error"
-    legacy_code = (
-        code if code in ("server_error", "rate_limit_exceeded", "invalid_prompt") else "server_error"
-    )
+    legacy_code = code if code in ("server_error", "rate_limit_exceeded", "invalid_prompt") else "server_error"
     message = error.message if error is not None else "The response failed."
     return LastError(code=legacy_code, message=message)
 
@@ -318,9 +316,7 @@ def tool_calls_step(
     return _step(step_id=step_id, run=run, details=details, created_at=created_at, status=status, usage=usage)
 
 
-def response_to_steps(
-    *, run: Run, response: Response, new_step_id: Callable[[], str], now: int
-) -> list[RunStep]:
+def response_to_steps(*, run: Run, response: Response, new_step_id: Callable[[], str], now: int) -> list[RunStep]:
     """The run steps one ended response produced, in output order.
 
     Message steps are ``completed`` (``incomplete``/``failed`` responses leave theirs ``failed``); a

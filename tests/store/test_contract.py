@@ -21,9 +21,7 @@ NOW = 1_700_000_000
 
 def message(id: str, *, parent_id: str = THREAD, group_id: str = "", **data: Any) -> StoredRecord:
     """A message record under ``THREAD``, all created in the same second."""
-    return StoredRecord(
-        kind="message", id=id, parent_id=parent_id, group_id=group_id, created_at=NOW, data=data
-    )
+    return StoredRecord(kind="message", id=id, parent_id=parent_id, group_id=group_id, created_at=NOW, data=data)
 
 
 def ids(records: list[StoredRecord]) -> list[str]:

@@ -62,9 +62,7 @@ def test_memory_sqlite_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, open
     assert list(tmp_path.iterdir()) == [], "nothing is written to disk"
 
 
-def test_env_var_chooses_the_store(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, opened: list[Store]
-) -> None:
+def test_env_var_chooses_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, opened: list[Store]) -> None:
     monkeypatch.setenv(ENV_VAR, f"sqlite:///{tmp_path / 'env.db'}")
     open_and_write(None, opened)
     assert (tmp_path / "env.db").is_file()

@@ -64,9 +64,7 @@ def list_args(args: Mapping[str, Any]) -> ListArgs:
         )
     order = args.get("order", "desc")
     if order not in ("asc", "desc"):
-        raise bad_request(
-            f"Invalid value for 'order': expected one of 'asc' or 'desc', got {order!r}.", param="order"
-        )
+        raise bad_request(f"Invalid value for 'order': expected one of 'asc' or 'desc', got {order!r}.", param="order")
     return ListArgs(limit=limit, order=order, after=args.get("after"), before=args.get("before"))
 
 
@@ -85,9 +83,7 @@ def check_metadata(metadata: object, *, param: str = "metadata") -> dict[str, st
         )
     for key, value in pairs.items():
         if not isinstance(key, str) or len(key) > 64:
-            raise bad_request(
-                f"Invalid '{param}': keys must be strings of at most 64 characters.", param=param
-            )
+            raise bad_request(f"Invalid '{param}': keys must be strings of at most 64 characters.", param=param)
         if not isinstance(value, str) or len(value) > 512:
             raise bad_request(
                 f"Invalid '{param}.{key}': values must be strings of at most 512 characters.",
@@ -140,9 +136,7 @@ class Listing(BaseModel, Generic[T]):
     has_more: bool
 
 
-def make_page(
-    listing: Listing[T], fetch_next: Callable[[str], CompatSyncPage[T]] | None
-) -> CompatSyncPage[T]:
+def make_page(listing: Listing[T], fetch_next: Callable[[str], CompatSyncPage[T]] | None) -> CompatSyncPage[T]:
     """The SDK-shaped page (``object``, ``data``, ``first_id``, ``last_id``, ``has_more``)."""
     page = CompatSyncPage[T](
         data=listing.data,
@@ -193,9 +187,7 @@ def page_records(
         )
     except KeyError as missing:
         cursor = args.after if args.after is not None else args.before
-        raise bad_request(
-            f"Invalid cursor: no {_NOUNS[kind]} found with id '{cursor}'.", param="after"
-        ) from missing
+        raise bad_request(f"Invalid cursor: no {_NOUNS[kind]} found with id '{cursor}'.", param="after") from missing
     return records[: args.limit], len(records) > args.limit
 
 
