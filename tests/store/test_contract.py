@@ -304,9 +304,10 @@ def test_lock_serialises_threads(store_factory: StoreFactory) -> None:
     assert counter is not None and counter.data == {"n": 120}
 
 
-def _increment_in_process(path: str, times: int) -> None:
+def _increment_in_process(path: str, times: int, start: Any) -> None:
     store = SQLiteStore(path)
     try:
+        start.wait(timeout=30)  # begin together, so the transactions really overlap
         increment(store, times)
     finally:
         store.close()
@@ -317,7 +318,8 @@ def test_sqlite_lock_serialises_processes(tmp_path: Any) -> None:
     store = SQLiteStore(path)
     store.put(StoredRecord(kind="thread", id="counter", created_at=NOW, data={"n": 0}))
     context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_increment_in_process, args=(path, 25)) for _ in range(3)]
+    start = context.Barrier(3)
+    workers = [context.Process(target=_increment_in_process, args=(path, 10, start)) for _ in range(3)]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -325,7 +327,7 @@ def test_sqlite_lock_serialises_processes(tmp_path: Any) -> None:
     try:
         assert [worker.exitcode for worker in workers] == [0, 0, 0]
         counter = store.get("thread", "counter")
-        assert counter is not None and counter.data == {"n": 75}
+        assert counter is not None and counter.data == {"n": 30}
     finally:
         for worker in workers:
             worker.kill()
