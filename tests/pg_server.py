@@ -91,7 +91,11 @@ def running_postgres(bin_dir: Path | None = None) -> Iterator[str]:
         _prepare(root, password, user)
         _run(user, bin_dir / "initdb", *_initdb_args(root), "--pwfile", str(root / "pwfile"))
         port = _free_port()
-        _run(user, bin_dir / "pg_ctl", *_start_args(root, port))
+        try:
+            _run(user, bin_dir / "pg_ctl", *_start_args(root, port))
+        except RuntimeError as exc:
+            log = root / "server.log"
+            raise RuntimeError(f"{exc}\nserver log:\n{log.read_text() if log.exists() else '(none)'}") from None
         try:
             yield f"postgresql://postgres:{password}@127.0.0.1:{port}/postgres"
         finally:
