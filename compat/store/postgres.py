@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .base import Kind, Order, StoredRecord
-from .sqlite import page_query
+from .sqlite import check_schema_version, page_query
 
 if TYPE_CHECKING:
     import psycopg
@@ -65,13 +65,18 @@ class PostgresStore:
         psycopg = _import_psycopg()
         self._lock = threading.RLock()
         self._conn: psycopg.Connection[tuple[Any, ...]] = psycopg.connect(url, autocommit=True)
-        self._migrate()
+        try:
+            self._migrate()
+        except BaseException:
+            self._conn.close()
+            raise
 
     def _migrate(self) -> None:
         with self.transaction(lock=SCHEMA_LOCK):
             self._conn.execute("CREATE TABLE IF NOT EXISTS compat_schema (version INTEGER NOT NULL)")
             row = self._conn.execute("SELECT max(version) FROM compat_schema").fetchone()
             version = int(row[0]) if row and row[0] is not None else 0
+            check_schema_version(version, known=len(MIGRATIONS), store="in PostgreSQL")
             for number, statements in enumerate(MIGRATIONS[version:], start=version + 1):
                 logger.info("migrating the PostgreSQL store to schema version %d", number)
                 for statement in statements:

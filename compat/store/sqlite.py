@@ -64,9 +64,13 @@ class SQLiteStore:
         self._lock = threading.RLock()
         self._depth = 0
         self._conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False)
-        if path != ":memory:":
-            self._use_wal()
-        self._migrate()
+        try:
+            if path != ":memory:":
+                self._use_wal()
+            self._migrate()
+        except BaseException:
+            self._conn.close()
+            raise
 
     def _use_wal(self) -> None:
         (mode,) = self._conn.execute("PRAGMA journal_mode").fetchone()
@@ -77,6 +81,7 @@ class SQLiteStore:
     def _migrate(self) -> None:
         with self.transaction():
             (version,) = self._conn.execute("PRAGMA user_version").fetchone()
+            check_schema_version(version, known=len(MIGRATIONS), store=self.path)
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 logger.info("migrating store %s to schema version %d", self.path, number)
                 for statement in _statements(script):
@@ -172,11 +177,11 @@ class SQLiteStore:
             self._depth = 1
             try:
                 yield
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            else:
                 self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:  # also when COMMIT itself failed
+                    self._conn.execute("ROLLBACK")
+                raise
             finally:
                 self._depth = 0
 
@@ -233,6 +238,15 @@ def page_query(
         sql += f" LIMIT {mark}"
         params.append(limit)
     return sql, params
+
+
+def check_schema_version(version: int, *, known: int, store: str) -> None:
+    """Refuse a schema written by a newer release: its rows may mean what this one cannot honour."""
+    if version > known:
+        raise RuntimeError(
+            f"the store {store} has schema version {version}, newer than the {known} this release of "
+            "assistants-compat knows: upgrade assistants-compat"
+        )
 
 
 def _statements(script: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,3 +102,30 @@ def test_postgres_without_psycopg_names_the_extra(monkeypatch: pytest.MonkeyPatc
 
     with pytest.raises(ImportError, match=r"pip install 'assistants-compat\[postgres\]'"):
         PostgresStore("postgresql://127.0.0.1:1/none")
+
+
+def test_sqlite_refuses_a_newer_schema(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    SQLiteStore(str(path)).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    with pytest.raises(RuntimeError, match="schema version 99"):
+        SQLiteStore(str(path))
+
+
+@pytest.mark.postgres
+def test_postgres_refuses_a_newer_schema(postgres_url: str) -> None:
+    import psycopg
+
+    from compat.store.postgres import PostgresStore
+
+    PostgresStore(postgres_url).close()
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO compat_schema (version) VALUES (99)")
+    try:
+        with pytest.raises(RuntimeError, match="schema version 99"):
+            PostgresStore(postgres_url)
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute("DELETE FROM compat_schema WHERE version = 99")
