@@ -253,6 +253,7 @@ class RunStreamState:
         self._steps: dict[str, RunStep] = {}
         self._message_step_ids: dict[str, str] = {}
         self._tool_step_id: str | None = None
+        self._tool_step_stale = False
         # Messages by item id: the accumulated item, the latest snapshot, which are closed.
         self._items: dict[str, ResponseOutputMessage] = {}
         self._messages: dict[str, Message] = {}
@@ -275,6 +276,7 @@ class RunStreamState:
     @property
     def steps(self) -> list[RunStep]:
         """Snapshots of the steps this response produced, in order."""
+        self._settle_tool_step()
         return list(self._steps.values())
 
     @property
@@ -615,6 +617,7 @@ class RunStreamState:
                 self._steps[step_id] = self._tool_calls_step(
                     step_id, calls=calls, created_at=step.created_at, usage=step_usage
                 )
+                self._tool_step_stale = False
                 continue
             ended = from_responses.message_creation_step(
                 step_id=step_id,
@@ -672,11 +675,17 @@ class RunStreamState:
         )
 
     def _refresh_tool_step(self) -> None:
-        assert self._tool_step_id is not None
+        """The calls changed: the tool step's snapshot is rebuilt when it is next read, not per delta."""
+        self._tool_step_stale = True
+
+    def _settle_tool_step(self) -> None:
+        if not self._tool_step_stale or self._tool_step_id is None:
+            return
         step = self._steps[self._tool_step_id]
         self._steps[step.id] = self._tool_calls_step(
             step.id, calls=list(self._calls.values()), created_at=step.created_at, usage=None
         )
+        self._tool_step_stale = False
 
     def _step_delta(self, tool_call: FunctionToolCallDelta) -> ThreadRunStepDelta:
         assert self._tool_step_id is not None

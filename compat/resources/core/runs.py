@@ -32,7 +32,7 @@ from openai.types.beta.threads.run import Usage as RunUsage
 from openai.types.beta.threads.runs import RunStep
 from openai.types.beta.threads.runs.run_step import Usage as StepUsage
 from openai.types.responses import Response, ResponseErrorEvent, ResponseOutputMessage
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from ..._context import Context
 from ..._effects import Call, Emit, Op, Pull, Sleep
@@ -84,14 +84,23 @@ class RunState(BaseModel):
     reasoning_effort: str | None = None
     tool_resources: list[dict[str, Any] | None] = []
     options: dict[str, Any] = Field(default_factory=dict[str, Any], exclude=True)
+    _run: Run | None = PrivateAttr(default=None)
 
     def legacy(self) -> Run:
-        """The legacy Run (built like the SDK builds server objects, so legacy nulls survive)."""
-        return cast(Run, construct_type(type_=Run, value=self.run))
+        """The legacy Run, a new copy on each call.
+
+        It is built like the SDK builds server objects (so legacy nulls survive) once per state, then copied:
+        building it is the costliest step of a streamed turn.
+        """
+        if self._run is None:
+            self._run = cast(Run, construct_type(type_=Run, value=self.run))
+        return self._run.model_copy()
 
     def with_run(self, run: Run) -> RunState:
         """This state holding ``run``."""
-        return self.model_copy(update={"run": _dump(run)})
+        state = self.model_copy(update={"run": _dump(run)})
+        state._run = run.model_copy()
+        return state
 
     def summed_usage(self) -> RunUsage | None:
         """The run's usage over all its responses."""
@@ -198,10 +207,10 @@ def _prepare(context: Context, thread_id: str, args: Mapping[str, Any]) -> RunSt
     thread = context.store.get("thread", thread_id)
     run = build_run(run_id=context.ids("run"), thread_id=thread_id, assistant=assistant, args=args, now=context.clock())
     try:
-        construct_type(type_=Run, value=run)
+        legacy = cast(Run, construct_type(type_=Run, value=run))
     except Exception as exc:  # pragma: no cover - construct_type is lenient
         raise bad_request(f"Invalid run parameters: {exc}") from exc
-    return RunState(
+    state = RunState(
         run=run,
         reasoning_effort=run["reasoning_effort"],
         tool_resources=[
@@ -210,6 +219,7 @@ def _prepare(context: Context, thread_id: str, args: Mapping[str, Any]) -> RunSt
         ],
         options=_options(args),
     )
+    return state.with_run(legacy)
 
 
 def _message_items(messages: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
@@ -510,20 +520,25 @@ def _check_outputs(run: Run, tool_outputs: Sequence[Mapping[str, Any]]) -> dict[
     return {str(o["tool_call_id"]): str(o.get("output") or "") for o in tool_outputs}
 
 
-def _resume(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[tuple[RunState, Any]]:
+def _resume(
+    context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]
+) -> Op[tuple[RunState, dict[str, Any], str | None]]:
+    """Answer the run's pending calls: the run in progress, the next request, the id of the step closed."""
     state = yield from settle_expiry(context, _load(context, thread_id, run_id))
     tool_outputs = list(args.get("tool_outputs") or [])
     outputs = _check_outputs(state.legacy(), tool_outputs)
-    state = _close_tool_step(context, state, status="completed", outputs=outputs)
-    state = state.model_copy(update={"options": {**state.options, **_options(args)}})
-    state = _set_status(context, state.with_run(state.legacy().model_copy(update={"required_action": None})), "queued")
-    state = _set_status(context, state, "in_progress")
-    return state, _request(state, to_responses.tool_outputs_to_items(tool_outputs))
+    step_id = state.tool_step_id
+    with context.store.transaction(lock=thread_id):
+        state = _close_tool_step(context, state, status="completed", outputs=outputs)
+        state = state.model_copy(update={"options": {**state.options, **_options(args)}})
+        waiting = state.with_run(state.legacy().model_copy(update={"required_action": None}))
+        state = _set_status(context, _set_status(context, waiting, "queued"), "in_progress")
+    return state, _request(state, to_responses.tool_outputs_to_items(tool_outputs)), step_id
 
 
 def submit_tool_outputs(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[Run]:
     """``runs.submit_tool_outputs`` without streaming: the next model turn, the run in its new state."""
-    state, params = yield from _resume(context, thread_id, run_id, args)
+    state, params, _ = yield from _resume(context, thread_id, run_id, args)
     response = cast(Response, (yield from _call(context, state, params, first=False)))
     return _record_turn(context, state, response).legacy()
 
@@ -547,14 +562,12 @@ def stream_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[
         _abandon(context, thread_id, state.run["id"])
         raise
     if response is not None:
-        yield from _after_additional(context, _load(context, thread_id, state.run["id"]), response, args)
+        yield from _after_additional(context, state, response, args)
 
 
 def stream_submit_tool_outputs(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[None]:
     """``runs.submit_tool_outputs(stream=True)``: the legacy events of the next streamed turn."""
-    before = yield from settle_expiry(context, _load(context, thread_id, run_id))
-    state, params = yield from _resume(context, thread_id, run_id, args)
-    step_id = before.tool_step_id
+    state, params, step_id = yield from _resume(context, thread_id, run_id, args)
     step = context.store.get("step", step_id) if step_id else None
     if step is not None:
         done = cast(RunStep, construct_type(type_=RunStep, value=dict(step.data)))
