@@ -2,13 +2,14 @@
 
     python benchmarks/weather.py [-n 30]
 
-Both talk to one emulator HTTP server on 127.0.0.1 in this process; prints requests per flow, time per
-flow and the shim/native ratios.
+Both talk to one emulator HTTP server on 127.0.0.1 in a child process, taking turns flow by flow; prints
+HTTP requests per flow, median time per flow and the shim/native ratios.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -16,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import openai
+from _server import RequestCounter, emulator_process
 
 import compat
 from compat.demo import INSTRUCTIONS, MODEL, TOOLS, USER_MESSAGE
-from compat.emulator import Emulator, Turn, serve
+from compat.emulator import Turn
 
 CALLS = (
     ("get_current_temperature", {"location": "San Francisco, CA", "unit": "Fahrenheit"}),
@@ -69,40 +71,52 @@ def native_flow(client: openai.OpenAI) -> None:
     assert len(items.data) >= 2
 
 
-def measure(emulator: Emulator, n: int, flow: Callable[[], None]) -> tuple[float, float]:
-    """(requests per flow, seconds per flow) over ``n`` runs, after one warm-up run."""
-    emulator.queue(Turn.function_calls(*CALLS))
-    flow()
-    before = len(emulator.requests)
-    start = time.perf_counter()
-    for _ in range(n):
-        emulator.queue(Turn.function_calls(*CALLS))
-        flow()
-    elapsed = time.perf_counter() - start
-    return (len(emulator.requests) - before) / n, elapsed / n
+class Side:
+    """One way of running the flow: its client, its request counter and its timings."""
+
+    def __init__(self, flow: Callable[[], None], counter: RequestCounter) -> None:
+        self.flow = flow
+        self.counter = counter
+        self.seconds: list[float] = []
+
+    def run(self, *, timed: bool) -> None:
+        start = time.perf_counter()
+        self.flow()
+        if timed:
+            self.seconds.append(time.perf_counter() - start)
+
+    def report(self, name: str, n: int) -> tuple[float, float]:
+        """Prints and returns (requests per flow, median seconds per flow)."""
+        requests = self.counter.count / (n + 1)
+        seconds = statistics.median(self.seconds)
+        print(f"{name:7} {requests:5.1f} HTTP requests/flow  {seconds * 1000:7.2f} ms/flow (median)")
+        return requests, seconds
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("-n", type=int, default=30, help="flows per side (default 30)")
     args = parser.parse_args(argv)
-    emulator = Emulator()
-    server = serve(emulator)
-    try:
-        with tempfile.TemporaryDirectory() as directory:
-            shim = compat.OpenAI(
-                api_key="bench", base_url=server.base_url, max_retries=0, store=f"sqlite:///{Path(directory) / 's.db'}"
-            )
-            native = openai.OpenAI(api_key="bench", base_url=server.base_url, max_retries=0)
-            with shim, native:
-                shim_requests, shim_seconds = measure(emulator, args.n, lambda: shim_flow(shim))
-                native_requests, native_seconds = measure(emulator, args.n, lambda: native_flow(native))
-            shim.compat_context.store.close()
-    finally:
-        server.close()
-    print(f"weather flow x{args.n} against the emulator on {server.base_url}")
-    print(f"shim:   {shim_requests:5.1f} HTTP requests/flow  {shim_seconds * 1000:7.2f} ms/flow")
-    print(f"native: {native_requests:5.1f} HTTP requests/flow  {native_seconds * 1000:7.2f} ms/flow")
+    turns = [Turn.function_calls(*CALLS), Turn.text("It is 57°F with a 6% chance of rain.")] * (2 * args.n + 2)
+    shim_counter, native_counter = RequestCounter(), RequestCounter()
+    with emulator_process(turns) as base_url, tempfile.TemporaryDirectory() as directory:
+        shim = compat.OpenAI(
+            api_key="bench",
+            base_url=base_url,
+            max_retries=0,
+            http_client=shim_counter.client(),
+            store=f"sqlite:///{Path(directory) / 's.db'}",
+        )
+        native = openai.OpenAI(api_key="bench", base_url=base_url, max_retries=0, http_client=native_counter.client())
+        sides = [Side(lambda: shim_flow(shim), shim_counter), Side(lambda: native_flow(native), native_counter)]
+        with shim, native:
+            for round_ in range(args.n + 1):
+                for side in sides:
+                    side.run(timed=round_ > 0)
+        shim.compat_context.store.close()
+    print(f"weather flow x{args.n} against the emulator on {base_url}")
+    shim_requests, shim_seconds = sides[0].report("shim:", args.n)
+    native_requests, native_seconds = sides[1].report("native:", args.n)
     ratio_requests, ratio_time = shim_requests / native_requests, shim_seconds / native_seconds
     print(f"ratio (shim/native): requests {ratio_requests:.2f}x  time {ratio_time:.2f}x")
 

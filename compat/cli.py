@@ -17,8 +17,8 @@ def _parser() -> argparse.ArgumentParser:
         "demo",
         help="run the Assistants function-calling weather example through the shim",
         description=(
-            "Run the weather example of the Assistants function-calling guide through compat.OpenAI. "
-            "Offline by default (in-process emulator, temporary SQLite store)."
+            "Run the weather example of the Assistants function-calling guide through compat.OpenAI, "
+            "polling and then streaming. Offline by default (in-process emulator, temporary SQLite store)."
         ),
     )
     demo.add_argument(
@@ -39,11 +39,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.live and not os.environ.get("OPENAI_API_KEY"):
         print("assistants-compat demo --live needs OPENAI_API_KEY", file=sys.stderr)
         return 2
-    from .demo import run_weather, weather_client
+    from .demo import run_streaming_weather, run_weather, weather_client
 
     with weather_client(live=bool(args.live)) as client:
+        print("== polling: runs.create_and_poll, runs.submit_tool_outputs_and_poll")
         messages = run_weather(client, echo=print)
-    return 0 if messages else 1
+        print("== streaming: runs.stream with an AssistantEventHandler, submit_tool_outputs_stream")
+        streamed = run_streaming_weather(client, echo=print)
+    return 0 if messages and streamed else 1
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """The weather example of the Assistants function-calling guide, run through ``compat.OpenAI``.
 
+Both forms of the guide: polling (``create_and_poll`` / ``submit_tool_outputs_and_poll``) and streaming (an
+``AssistantEventHandler`` that answers ``thread.run.requires_action`` with ``submit_tool_outputs_stream``).
 Offline by default: the client talks to an in-process :class:`compat.emulator.Emulator` (scripted to call
-both functions, then to answer from their outputs) and keeps its state in a temporary SQLite store. With
-``live=True`` it talks to OpenAI with ``OPENAI_API_KEY`` and the default store.
+both functions, then to answer from their outputs, once per example) and keeps its state in a temporary
+SQLite store. With ``live=True`` it talks to OpenAI with ``OPENAI_API_KEY`` and the default store.
 """
 
 from __future__ import annotations
@@ -14,11 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+from openai import AssistantEventHandler
+from openai.types.beta import AssistantStreamEvent
+from openai.types.beta.threads import Run
+from openai.types.beta.threads.required_action_function_tool_call import RequiredActionFunctionToolCall
+from typing_extensions import override
 
 from ._client import OpenAI
 from .emulator import Emulator, EmulatorTransport, Turn
 
-__all__ = ["TOOLS", "run_weather", "weather_client"]
+__all__ = ["TOOLS", "run_streaming_weather", "run_weather", "weather_client"]
 
 INSTRUCTIONS = "You are a weather bot. Use the provided functions to answer questions."
 USER_MESSAGE = "What's the weather in San Francisco today and the likelihood it'll rain?"
@@ -61,15 +68,16 @@ TOOLS: list[Any] = [
 ]
 
 
+OFFLINE_ANSWER = "It is 57°F in San Francisco today, with a 6% chance of rain."
+
+
 def offline_turns() -> list[Turn]:
-    """What the emulated model answers: both function calls, then a reply built from their outputs."""
-    return [
-        Turn.function_calls(
-            ("get_current_temperature", {"location": "San Francisco, CA", "unit": "Fahrenheit"}),
-            ("get_rain_probability", {"location": "San Francisco, CA"}),
-        ),
-        Turn.text("It is 57°F in San Francisco today, with a 6% chance of rain."),
-    ]
+    """What the emulated model answers, for each example: both function calls, then a reply from their outputs."""
+    calls = Turn.function_calls(
+        ("get_current_temperature", {"location": "San Francisco, CA", "unit": "Fahrenheit"}),
+        ("get_rain_probability", {"location": "San Francisco, CA"}),
+    )
+    return [calls, Turn.text(OFFLINE_ANSWER)] * 2
 
 
 @contextmanager
@@ -97,7 +105,7 @@ def weather_client(*, live: bool = False) -> Generator[OpenAI, None, None]:
             client.close()
 
 
-def run_weather(client: OpenAI, echo: Callable[[str], None] = print) -> list[Any]:
+def run_weather(client: OpenAI, echo: Callable[..., None] = print) -> list[Any]:
     """The guide's polling example verbatim (but for the client), printing as it goes; returns the messages."""
     assistant = client.beta.assistants.create(
         instructions=INSTRUCTIONS,
@@ -125,14 +133,7 @@ def run_weather(client: OpenAI, echo: Callable[[str], None] = print) -> list[Any
         echo(f"run ended {run.status}")
         return []
 
-    tool_outputs: list[Any] = []
-    for tool in run.required_action.submit_tool_outputs.tool_calls:
-        echo(f"tool call {tool.function.name}({tool.function.arguments})")
-        if tool.function.name == "get_current_temperature":
-            tool_outputs.append({"tool_call_id": tool.id, "output": "57"})
-        elif tool.function.name == "get_rain_probability":
-            tool_outputs.append({"tool_call_id": tool.id, "output": "0.06"})
-
+    tool_outputs = _tool_outputs(run.required_action.submit_tool_outputs.tool_calls, echo)
     if tool_outputs:
         run = client.beta.threads.runs.submit_tool_outputs_and_poll(
             thread_id=thread.id,
@@ -150,9 +151,55 @@ def run_weather(client: OpenAI, echo: Callable[[str], None] = print) -> list[Any
     return _print_messages(list(messages), echo)
 
 
-def _print_messages(messages: list[Any], echo: Callable[[str], None]) -> list[Any]:
+def _print_messages(messages: list[Any], echo: Callable[..., None]) -> list[Any]:
     for message in messages:
         for part in message.content:
             text = part.text.value if part.type == "text" else str(part)
             echo(f"{message.role}: {text}")
     return messages
+
+
+def run_streaming_weather(client: OpenAI, echo: Callable[..., None] = print) -> str:
+    """The guide's streaming example (but for the client): the answer is printed as it streams; returns it."""
+    assistant = client.beta.assistants.create(instructions=INSTRUCTIONS, model=MODEL, tools=TOOLS)
+    thread = client.beta.threads.create()
+    client.beta.threads.messages.create(thread_id=thread.id, role="user", content=USER_MESSAGE)
+    echo(f"user: {USER_MESSAGE}")
+    streamed: list[str] = []
+
+    class EventHandler(AssistantEventHandler):
+        @override
+        def on_event(self, event: AssistantStreamEvent) -> None:
+            # the run's tool calls come with the requires_action event
+            if event.event == "thread.run.requires_action":
+                self.handle_requires_action(event.data)
+
+        def handle_requires_action(self, run: Run) -> None:
+            assert run.required_action is not None
+            tool_outputs = _tool_outputs(run.required_action.submit_tool_outputs.tool_calls, echo)
+            with client.beta.threads.runs.submit_tool_outputs_stream(
+                thread_id=run.thread_id, run_id=run.id, tool_outputs=tool_outputs, event_handler=EventHandler()
+            ) as stream:
+                echo("assistant: ", end="")
+                for text in stream.text_deltas:
+                    streamed.append(text)
+                    echo(text, end="", flush=True)
+                echo()
+
+    with client.beta.threads.runs.stream(
+        thread_id=thread.id, assistant_id=assistant.id, event_handler=EventHandler()
+    ) as stream:
+        stream.until_done()
+    return "".join(streamed)
+
+
+def _tool_outputs(tool_calls: list[RequiredActionFunctionToolCall], echo: Callable[..., None]) -> list[Any]:
+    """The weather functions' answers to the run's tool calls, as the guide computes them."""
+    tool_outputs: list[Any] = []
+    for tool in tool_calls:
+        echo(f"tool call {tool.function.name}({tool.function.arguments})")
+        if tool.function.name == "get_current_temperature":
+            tool_outputs.append({"tool_call_id": tool.id, "output": "57"})
+        elif tool.function.name == "get_rain_probability":
+            tool_outputs.append({"tool_call_id": tool.id, "output": "0.06"})
+    return tool_outputs
