@@ -284,11 +284,6 @@ def test_raw_responses_are_not_available(client: OpenAI) -> None:
         _ = client.beta.threads.with_raw_response
 
 
-@pytest.mark.skip(reason="create_and_run belongs to the runs resource")
-def test_create_and_run() -> None:
-    raise AssertionError
-
-
 @pytest.mark.anyio
 async def test_async_client_gives_the_same_objects(
     client: OpenAI, emulator: Emulator, async_client: AsyncOpenAI, async_emulator: Emulator
