@@ -1,4 +1,4 @@
-"""SDK-shaped results of the legacy methods: event streams, stream managers and auto-paginating lists.
+"""SDK-shaped results of the streaming legacy methods: event streams and stream managers.
 
 - ``runs.create(stream=True)`` and friends return a :class:`LegacyStream` (an ``openai.Stream`` of
   ``AssistantStreamEvent``): iterable, closable, a context manager. The operation runs up to its
@@ -7,15 +7,13 @@
 - ``runs.stream`` / ``submit_tool_outputs_stream`` / ``create_and_run_stream`` return the SDK's own
   ``AssistantStreamManager`` around a :class:`LegacyStream`, so a user's ``AssistantEventHandler``
   gets every hook exactly as the SDK drives it. The operation starts when the manager is entered.
-- Lists return :class:`~compat.resources.core.common.CompatSyncPage` (sync) or an awaitable,
-  async-iterable :class:`CompatAsyncPaginator` (async), like the SDK's ``AsyncPaginator``.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import openai
 from openai import AssistantEventHandler, AsyncAssistantEventHandler
@@ -24,24 +22,17 @@ from openai.lib.streaming import (
     AsyncAssistantStreamManager,
 )
 from openai.types.beta import AssistantStreamEvent
-from pydantic import BaseModel
 
-from .._effects import Op, run_async, run_sync, stream_async, stream_sync
-from .core.common import CompatAsyncPage, CompatSyncPage, Listing, make_async_page, make_page
+from .._effects import Op, stream_async, stream_sync
 
 __all__ = [
     "AsyncLegacyStream",
-    "CompatAsyncPaginator",
     "LegacyStream",
-    "async_page",
     "async_stream_manager",
     "open_async_stream",
     "open_stream",
     "stream_manager",
-    "sync_page",
 ]
-
-T = TypeVar("T", bound=BaseModel)
 
 
 class LegacyStream(openai.Stream[AssistantStreamEvent]):
@@ -142,43 +133,3 @@ class _lazy:
 
     def __await__(self) -> Generator[Any, None, Any]:
         return self._start().__await__()
-
-
-def sync_page(
-    make_op: Callable[[Mapping[str, Any]], Op[Listing[T]]], args: Mapping[str, Any], client: object
-) -> CompatSyncPage[T]:
-    """One page of a legacy list; iterating it walks the following pages too."""
-    listing = run_sync(make_op(args), client)
-    return make_page(listing, lambda after: sync_page(make_op, _next_args(args, after), client))
-
-
-def _next_args(args: Mapping[str, Any], after: str) -> dict[str, Any]:
-    return {**{k: v for k, v in args.items() if k != "before"}, "after": after}
-
-
-class CompatAsyncPaginator(Generic[T]):
-    """Like the SDK's ``AsyncPaginator``: ``await`` it for the first page, ``async for`` for every item."""
-
-    def __init__(
-        self, make_op: Callable[[Mapping[str, Any]], Op[Listing[T]]], args: Mapping[str, Any], client: object
-    ) -> None:
-        self._make_op = make_op
-        self._args = dict(args)
-        self._client = client
-
-    def __await__(self) -> Generator[Any, None, CompatAsyncPage[T]]:
-        return self._page(self._args).__await__()
-
-    async def _page(self, args: Mapping[str, Any]) -> CompatAsyncPage[T]:
-        listing = await run_async(self._make_op(args), self._client)
-        return make_async_page(listing, lambda after: self._page(_next_args(args, after)))
-
-    async def __aiter__(self) -> AsyncIterator[T]:
-        page = await self
-        async for item in page:
-            yield item
-
-
-def async_page(make_op: Callable[[Mapping[str, Any]], Op[Listing[T]]], args: Mapping[str, Any], client: object) -> Any:
-    """The async list result: an awaitable, async-iterable paginator."""
-    return CompatAsyncPaginator(make_op, args, client)

@@ -7,7 +7,7 @@ the shim's store and its settings are sent inline on every response of a run.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Literal
 
 import httpx2
 import openai
@@ -28,10 +28,9 @@ from openai.types.shared_params.metadata import Metadata
 from .._context import Context, given
 from .._effects import run_async, run_sync
 from ..params import check
-from ._async_pages import CompatAsyncPaginator
+from ._pages import CompatAsyncPaginator, sync_page
 from ._raw import no_raw_response
 from .core import assistants as core
-from .core.common import CompatAsyncPage, CompatSyncPage, make_async_page, make_page
 
 __all__ = ["Assistants", "AsyncAssistants"]
 
@@ -176,7 +175,7 @@ class Assistants(_sdk.Assistants):
         """List the stored assistants."""
         args = given(locals())
         check("assistants.list", args)
-        return self._list(args)
+        return sync_page(lambda a: core.list_assistants(self._context, a), args, self._client)
 
     def delete(
         self,
@@ -191,10 +190,6 @@ class Assistants(_sdk.Assistants):
         args = given(locals())
         check("assistants.delete", args)
         return run_sync(core.delete_assistant(self._context, args), self._client)
-
-    def _list(self, args: dict[str, Any]) -> CompatSyncPage[Assistant]:
-        listing = run_sync(core.list_assistants(self._context, args), self._client)
-        return make_page(listing, lambda after: self._list({**args, "after": after}))
 
 
 class AsyncAssistants(_sdk.AsyncAssistants):
@@ -337,7 +332,7 @@ class AsyncAssistants(_sdk.AsyncAssistants):
         """List the stored assistants."""
         args = given(locals())
         check("assistants.list", args)
-        return CompatAsyncPaginator(lambda: self._list(args))
+        return CompatAsyncPaginator(lambda a: core.list_assistants(self._context, a), args, self._client)
 
     async def delete(
         self,
@@ -352,7 +347,3 @@ class AsyncAssistants(_sdk.AsyncAssistants):
         args = given(locals())
         check("assistants.delete", args)
         return await run_async(core.delete_assistant(self._context, args), self._client)
-
-    async def _list(self, args: dict[str, Any]) -> CompatAsyncPage[Assistant]:
-        listing = await run_async(core.list_assistants(self._context, args), self._client)
-        return make_async_page(listing, lambda after: self._list({**args, "after": after}))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Literal
 
 import httpx2
 import openai
@@ -21,10 +21,9 @@ from openai.types.shared_params.metadata import Metadata
 from .._context import Context, given
 from .._effects import run_async, run_sync
 from ..params import check
-from ._async_pages import CompatAsyncPaginator
+from ._pages import CompatAsyncPaginator, sync_page
 from ._raw import no_raw_response
 from .core import messages as core
-from .core.common import CompatAsyncPage, CompatSyncPage, make_async_page, make_page
 
 __all__ = ["AsyncMessages", "Messages"]
 
@@ -112,7 +111,7 @@ class Messages(_sdk.Messages):
         """List a thread's messages (its message items)."""
         args = given(locals())
         check("messages.list", args)
-        return self._list(args)
+        return sync_page(lambda a: core.list_messages(self._context, a), args, self._client)
 
     def delete(
         self,
@@ -128,10 +127,6 @@ class Messages(_sdk.Messages):
         args = given(locals())
         check("messages.delete", args)
         return run_sync(core.delete_message(self._context, args), self._client)
-
-    def _list(self, args: dict[str, Any]) -> CompatSyncPage[Message]:
-        listing = run_sync(core.list_messages(self._context, args), self._client)
-        return make_page(listing, lambda after: self._list({**args, "after": after}))
 
 
 class AsyncMessages(_sdk.AsyncMessages):
@@ -217,7 +212,7 @@ class AsyncMessages(_sdk.AsyncMessages):
         """List a thread's messages (its message items)."""
         args = given(locals())
         check("messages.list", args)
-        return CompatAsyncPaginator(lambda: self._list(args))
+        return CompatAsyncPaginator(lambda a: core.list_messages(self._context, a), args, self._client)
 
     async def delete(
         self,
@@ -233,7 +228,3 @@ class AsyncMessages(_sdk.AsyncMessages):
         args = given(locals())
         check("messages.delete", args)
         return await run_async(core.delete_message(self._context, args), self._client)
-
-    async def _list(self, args: dict[str, Any]) -> CompatAsyncPage[Message]:
-        listing = await run_async(core.list_messages(self._context, args), self._client)
-        return make_async_page(listing, lambda after: self._list({**args, "after": after}))

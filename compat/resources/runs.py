@@ -37,7 +37,8 @@ from typing_extensions import overload
 from .._context import Context, given
 from .._effects import run_async, run_sync
 from ..params import check
-from ._streams import async_page, async_stream_manager, open_async_stream, open_stream, stream_manager, sync_page
+from ._pages import CompatAsyncPaginator, sync_page
+from ._streams import async_stream_manager, open_async_stream, open_stream, stream_manager
 from .core import runs as core
 from .steps import AsyncSteps, Steps
 
@@ -1066,7 +1067,7 @@ class AsyncRuns(_sdk.AsyncRuns):
     ) -> AsyncPaginator[Run, AsyncCursorPage[Run]]:
         args = given(locals())
         check("runs.list", args)
-        return async_page(lambda a: core.list_runs(self._context, thread_id, a), args, self._client)
+        return CompatAsyncPaginator(lambda a: core.list_runs(self._context, thread_id, a), args, self._client)
 
     async def cancel(
         self,

@@ -18,7 +18,7 @@ from openai.types.beta.threads.runs.run_step_include import RunStepInclude
 from .._context import Context, given
 from .._effects import run_async, run_sync
 from ..params import check
-from ._streams import async_page, sync_page
+from ._pages import CompatAsyncPaginator, sync_page
 from .core import steps as core
 
 __all__ = ["AsyncSteps", "Steps"]
@@ -129,4 +129,4 @@ class AsyncSteps(_sdk.AsyncSteps):
     ) -> AsyncPaginator[RunStep, AsyncCursorPage[RunStep]]:
         args = given(locals())
         check("steps.list", args)
-        return async_page(lambda a: core.list_steps(self._context, thread_id, run_id, a), args, self._client)
+        return CompatAsyncPaginator(lambda a: core.list_steps(self._context, thread_id, run_id, a), args, self._client)

@@ -1,22 +1,20 @@
-"""Helpers shared by the operations: lookups that raise the legacy 404, argument checks, pages."""
+"""Helpers shared by the operations: lookups that raise the legacy 404, argument checks, listings."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Generic, Literal, TypeVar, cast
 
-from openai.pagination import AsyncCursorPage, SyncCursorPage
-from pydantic import BaseModel, PrivateAttr
+from pydantic import BaseModel
 
 from ..._errors import bad_request, not_found
 from ...store import Kind, Store, StoredRecord
 
 __all__ = [
-    "CompatSyncPage",
     "ListArgs",
+    "Listing",
     "check_metadata",
     "list_args",
-    "make_page",
     "require",
 ]
 
@@ -92,78 +90,11 @@ def check_metadata(metadata: object, *, param: str = "metadata") -> dict[str, st
     return {str(k): str(v) for k, v in pairs.items()}
 
 
-class CompatSyncPage(SyncCursorPage[T], Generic[T]):
-    """A ``SyncCursorPage`` whose next pages come from the shim instead of an HTTP list endpoint.
-
-    It iterates and auto-paginates exactly like the SDK's page (``for item in page`` walks every page).
-    """
-
-    _next: Callable[[str], CompatSyncPage[T]] | None = PrivateAttr(default=None)
-
-    def has_next_page(self) -> bool:
-        return bool(self.has_more) and bool(self.data) and self._next is not None
-
-    def get_next_page(self) -> CompatSyncPage[T]:
-        if not self.has_next_page() or self._next is None:
-            raise RuntimeError(
-                "No next page expected; please check `.has_next_page()` before calling `.get_next_page()`."
-            )
-        last = cast(Any, self.data[-1])
-        return self._next(str(last.id))
-
-
-class CompatAsyncPage(AsyncCursorPage[T], Generic[T]):
-    """An ``AsyncCursorPage`` whose next pages come from the shim."""
-
-    _next: Callable[[str], Any] | None = PrivateAttr(default=None)
-
-    def has_next_page(self) -> bool:
-        return bool(self.has_more) and bool(self.data) and self._next is not None
-
-    async def get_next_page(self) -> CompatAsyncPage[T]:
-        if not self.has_next_page() or self._next is None:
-            raise RuntimeError(
-                "No next page expected; please check `.has_next_page()` before calling `.get_next_page()`."
-            )
-        last = cast(Any, self.data[-1])
-        return await self._next(str(last.id))
-
-
 class Listing(BaseModel, Generic[T]):
-    """One page of a legacy list as the operations compute it (before it becomes an SDK page)."""
+    """One page of a legacy list as the operations compute it (``compat.resources._pages`` makes it an SDK page)."""
 
     data: list[T]
     has_more: bool
-
-
-def make_page(listing: Listing[T], fetch_next: Callable[[str], CompatSyncPage[T]] | None) -> CompatSyncPage[T]:
-    """The SDK-shaped page (``object``, ``data``, ``first_id``, ``last_id``, ``has_more``)."""
-    page = CompatSyncPage[T](
-        data=listing.data,
-        has_more=listing.has_more,
-        object="list",  # pyright: ignore[reportCallIssue]
-        first_id=_id(listing.data[0]) if listing.data else None,  # pyright: ignore[reportCallIssue]
-        last_id=_id(listing.data[-1]) if listing.data else None,  # pyright: ignore[reportCallIssue]
-    )
-    page._next = fetch_next
-    return page
-
-
-def make_async_page(listing: Listing[T], fetch_next: Callable[[str], Any] | None) -> CompatAsyncPage[T]:
-    """The SDK-shaped async page."""
-    page = CompatAsyncPage[T](
-        data=listing.data,
-        has_more=listing.has_more,
-        object="list",  # pyright: ignore[reportCallIssue]
-        first_id=_id(listing.data[0]) if listing.data else None,  # pyright: ignore[reportCallIssue]
-        last_id=_id(listing.data[-1]) if listing.data else None,  # pyright: ignore[reportCallIssue]
-    )
-    page._next = fetch_next
-    return page
-
-
-def _id(item: BaseModel) -> str:
-    return str(cast(Any, item).id)
 
 
 def page_records(
