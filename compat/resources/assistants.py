@@ -12,7 +12,6 @@ from typing import Literal
 import httpx2
 import openai
 from openai._base_client import AsyncPaginator
-from openai._compat import cached_property
 from openai._types import Body, Headers, NotGiven, Omit, Query, not_given, omit
 from openai.pagination import AsyncCursorPage, SyncCursorPage
 from openai.resources.beta import assistants as _sdk
@@ -29,28 +28,20 @@ from .._context import Context, given
 from .._effects import run_async, run_sync
 from ..params import check
 from ._pages import CompatAsyncPaginator, sync_page
-from ._raw import no_raw_response
+from ._raw import NoRawResponse
 from .core import assistants as core
 
 __all__ = ["Assistants", "AsyncAssistants"]
 
 
-class Assistants(_sdk.Assistants):
+class Assistants(NoRawResponse, _sdk.Assistants):
     """Assistants kept in the local store."""
+
+    _legacy_path = "client.beta.assistants"
 
     def __init__(self, client: openai.OpenAI, context: Context) -> None:
         super().__init__(client)
         self._context = context
-
-    @cached_property
-    def with_raw_response(self) -> _sdk.AssistantsWithRawResponse:
-        """Not available: the shim answers parsed objects only (there is no HTTP response to show)."""
-        no_raw_response("client.beta.assistants.with_raw_response")
-
-    @cached_property
-    def with_streaming_response(self) -> _sdk.AssistantsWithStreamingResponse:
-        """Not available: the shim answers parsed objects only (there is no HTTP response to stream)."""
-        no_raw_response("client.beta.assistants.with_streaming_response")
 
     def create(
         self,
@@ -192,22 +183,14 @@ class Assistants(_sdk.Assistants):
         return run_sync(core.delete_assistant(self._context, args), self._client)
 
 
-class AsyncAssistants(_sdk.AsyncAssistants):
+class AsyncAssistants(NoRawResponse, _sdk.AsyncAssistants):
     """Assistants kept in the local store."""
+
+    _legacy_path = "client.beta.assistants"
 
     def __init__(self, client: openai.AsyncOpenAI, context: Context) -> None:
         super().__init__(client)
         self._context = context
-
-    @cached_property
-    def with_raw_response(self) -> _sdk.AsyncAssistantsWithRawResponse:
-        """Not available: the shim answers parsed objects only (there is no HTTP response to show)."""
-        no_raw_response("client.beta.assistants.with_raw_response")
-
-    @cached_property
-    def with_streaming_response(self) -> _sdk.AsyncAssistantsWithStreamingResponse:
-        """Not available: the shim answers parsed objects only (there is no HTTP response to stream)."""
-        no_raw_response("client.beta.assistants.with_streaming_response")
 
     async def create(
         self,

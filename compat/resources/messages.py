@@ -8,7 +8,6 @@ from typing import Literal
 import httpx2
 import openai
 from openai._base_client import AsyncPaginator
-from openai._compat import cached_property
 from openai._types import Body, Headers, NotGiven, Omit, Query, not_given, omit
 from openai.pagination import AsyncCursorPage, SyncCursorPage
 from openai.resources.beta.threads import messages as _sdk
@@ -22,28 +21,20 @@ from .._context import Context, given
 from .._effects import run_async, run_sync
 from ..params import check
 from ._pages import CompatAsyncPaginator, sync_page
-from ._raw import no_raw_response
+from ._raw import NoRawResponse
 from .core import messages as core
 
 __all__ = ["AsyncMessages", "Messages"]
 
 
-class Messages(_sdk.Messages):
+class Messages(NoRawResponse, _sdk.Messages):
     """A thread's messages: its conversation's message items."""
+
+    _legacy_path = "client.beta.threads.messages"
 
     def __init__(self, client: openai.OpenAI, context: Context) -> None:
         super().__init__(client)
         self._context = context
-
-    @cached_property
-    def with_raw_response(self) -> _sdk.MessagesWithRawResponse:
-        """Not available: the shim answers parsed objects only (there is no HTTP response to show)."""
-        no_raw_response("client.beta.threads.messages.with_raw_response")
-
-    @cached_property
-    def with_streaming_response(self) -> _sdk.MessagesWithStreamingResponse:
-        """Not available: the shim answers parsed objects only (there is no HTTP response to stream)."""
-        no_raw_response("client.beta.threads.messages.with_streaming_response")
 
     def create(
         self,
@@ -129,22 +120,14 @@ class Messages(_sdk.Messages):
         return run_sync(core.delete_message(self._context, args), self._client)
 
 
-class AsyncMessages(_sdk.AsyncMessages):
+class AsyncMessages(NoRawResponse, _sdk.AsyncMessages):
     """A thread's messages: its conversation's message items."""
+
+    _legacy_path = "client.beta.threads.messages"
 
     def __init__(self, client: openai.AsyncOpenAI, context: Context) -> None:
         super().__init__(client)
         self._context = context
-
-    @cached_property
-    def with_raw_response(self) -> _sdk.AsyncMessagesWithRawResponse:
-        """Not available: the shim answers parsed objects only (there is no HTTP response to show)."""
-        no_raw_response("client.beta.threads.messages.with_raw_response")
-
-    @cached_property
-    def with_streaming_response(self) -> _sdk.AsyncMessagesWithStreamingResponse:
-        """Not available: the shim answers parsed objects only (there is no HTTP response to stream)."""
-        no_raw_response("client.beta.threads.messages.with_streaming_response")
 
     async def create(
         self,

@@ -38,20 +38,18 @@ from .._context import Context, given
 from .._effects import run_async, run_sync
 from ..params import check
 from ._pages import CompatAsyncPaginator, sync_page
+from ._raw import NoRawResponse
 from ._streams import async_stream_manager, open_async_stream, open_stream, stream_manager
 from .core import runs as core
 from .steps import AsyncSteps, Steps
 
 __all__ = ["AsyncRuns", "Runs"]
 
-_RAW = (
-    "assistants-compat returns parsed objects only: the legacy HTTP endpoints no longer exist, so there is "
-    "no raw legacy response to return."
-)
 
-
-class Runs(_sdk.Runs):
+class Runs(NoRawResponse, _sdk.Runs):
     """Runs on the Responses API: each model turn is one ``responses.create`` on the thread's conversation."""
+
+    _legacy_path = "client.beta.threads.runs"
 
     def __init__(self, client: openai.OpenAI, context: Context) -> None:
         super().__init__(client)
@@ -61,16 +59,6 @@ class Runs(_sdk.Runs):
     def steps(self) -> Steps:
         """Run steps, kept in the local store."""
         return Steps(self._client, self._context)
-
-    @cached_property
-    def with_raw_response(self) -> _sdk.RunsWithRawResponse:
-        """Not available through the shim (see ``MIGRATION.md``)."""
-        raise NotImplementedError(_RAW)
-
-    @cached_property
-    def with_streaming_response(self) -> _sdk.RunsWithStreamingResponse:
-        """Not available through the shim (see ``MIGRATION.md``)."""
-        raise NotImplementedError(_RAW)
 
     def create_and_poll(
         self,
@@ -592,8 +580,10 @@ class Runs(_sdk.Runs):
         return run_sync(core.submit_tool_outputs(self._context, thread_id, run_id, args), self._client)
 
 
-class AsyncRuns(_sdk.AsyncRuns):
+class AsyncRuns(NoRawResponse, _sdk.AsyncRuns):
     """Runs on the Responses API, for ``AsyncOpenAI``."""
+
+    _legacy_path = "client.beta.threads.runs"
 
     def __init__(self, client: openai.AsyncOpenAI, context: Context) -> None:
         super().__init__(client)
@@ -603,16 +593,6 @@ class AsyncRuns(_sdk.AsyncRuns):
     def steps(self) -> AsyncSteps:
         """Run steps, kept in the local store."""
         return AsyncSteps(self._client, self._context)
-
-    @cached_property
-    def with_raw_response(self) -> _sdk.AsyncRunsWithRawResponse:
-        """Not available through the shim (see ``MIGRATION.md``)."""
-        raise NotImplementedError(_RAW)
-
-    @cached_property
-    def with_streaming_response(self) -> _sdk.AsyncRunsWithStreamingResponse:
-        """Not available through the shim (see ``MIGRATION.md``)."""
-        raise NotImplementedError(_RAW)
 
     async def create_and_poll(
         self,

@@ -8,7 +8,6 @@ from typing import Literal
 import httpx2
 import openai
 from openai._base_client import AsyncPaginator
-from openai._compat import cached_property
 from openai._types import Body, Headers, NotGiven, Omit, Query, not_given, omit
 from openai.pagination import AsyncCursorPage, SyncCursorPage
 from openai.resources.beta.threads.runs import steps as _sdk
@@ -19,29 +18,20 @@ from .._context import Context, given
 from .._effects import run_async, run_sync
 from ..params import check
 from ._pages import CompatAsyncPaginator, sync_page
+from ._raw import NoRawResponse
 from .core import steps as core
 
 __all__ = ["AsyncSteps", "Steps"]
 
-_RAW = "assistants-compat returns parsed objects only: the legacy HTTP endpoints no longer exist."
 
-
-class Steps(_sdk.Steps):
+class Steps(NoRawResponse, _sdk.Steps):
     """Run steps, kept in the local store."""
+
+    _legacy_path = "client.beta.threads.runs.steps"
 
     def __init__(self, client: openai.OpenAI, context: Context) -> None:
         super().__init__(client)
         self._context = context
-
-    @cached_property
-    def with_raw_response(self) -> _sdk.StepsWithRawResponse:
-        """Not available through the shim (see ``MIGRATION.md``)."""
-        raise NotImplementedError(_RAW)
-
-    @cached_property
-    def with_streaming_response(self) -> _sdk.StepsWithStreamingResponse:
-        """Not available through the shim (see ``MIGRATION.md``)."""
-        raise NotImplementedError(_RAW)
 
     def retrieve(
         self,
@@ -79,22 +69,14 @@ class Steps(_sdk.Steps):
         return sync_page(lambda a: core.list_steps(self._context, thread_id, run_id, a), args, self._client)
 
 
-class AsyncSteps(_sdk.AsyncSteps):
+class AsyncSteps(NoRawResponse, _sdk.AsyncSteps):
     """Run steps, kept in the local store, for ``AsyncOpenAI``."""
+
+    _legacy_path = "client.beta.threads.runs.steps"
 
     def __init__(self, client: openai.AsyncOpenAI, context: Context) -> None:
         super().__init__(client)
         self._context = context
-
-    @cached_property
-    def with_raw_response(self) -> _sdk.AsyncStepsWithRawResponse:
-        """Not available through the shim (see ``MIGRATION.md``)."""
-        raise NotImplementedError(_RAW)
-
-    @cached_property
-    def with_streaming_response(self) -> _sdk.AsyncStepsWithStreamingResponse:
-        """Not available through the shim (see ``MIGRATION.md``)."""
-        raise NotImplementedError(_RAW)
 
     async def retrieve(
         self,

@@ -34,7 +34,7 @@ from typing_extensions import overload
 from .._context import Context, given
 from .._effects import run_async, run_sync
 from ..params import check
-from ._raw import no_raw_response
+from ._raw import NoRawResponse
 from .core import threads as core
 from .messages import AsyncMessages, Messages
 
@@ -51,8 +51,10 @@ def _runs_op(name: str) -> Callable[..., Any]:
     return cast("Callable[..., Any]", getattr(runs, name))
 
 
-class Threads(_sdk.Threads):
+class Threads(NoRawResponse, _sdk.Threads):
     """Threads on conversations, with their messages and runs."""
+
+    _legacy_path = "client.beta.threads"
 
     def __init__(self, client: openai.OpenAI, context: Context) -> None:
         super().__init__(client)
@@ -69,16 +71,6 @@ class Threads(_sdk.Threads):
     def messages(self) -> Messages:
         """Messages: the conversation's message items."""
         return Messages(self._client, self._context)
-
-    @cached_property
-    def with_raw_response(self) -> _sdk.ThreadsWithRawResponse:
-        """Not available: the shim answers parsed objects only (there is no HTTP response to show)."""
-        no_raw_response("client.beta.threads.with_raw_response")
-
-    @cached_property
-    def with_streaming_response(self) -> _sdk.ThreadsWithStreamingResponse:
-        """Not available: the shim answers parsed objects only (there is no HTTP response to stream)."""
-        no_raw_response("client.beta.threads.with_streaming_response")
 
     def create_and_run_poll(
         self,
@@ -364,8 +356,10 @@ class Threads(_sdk.Threads):
         return run_sync(_runs_op("create_thread_and_run")(self._context, args), self._client)
 
 
-class AsyncThreads(_sdk.AsyncThreads):
+class AsyncThreads(NoRawResponse, _sdk.AsyncThreads):
     """Threads on conversations, with their messages and runs."""
+
+    _legacy_path = "client.beta.threads"
 
     def __init__(self, client: openai.AsyncOpenAI, context: Context) -> None:
         super().__init__(client)
@@ -382,16 +376,6 @@ class AsyncThreads(_sdk.AsyncThreads):
     def messages(self) -> AsyncMessages:
         """Messages: the conversation's message items."""
         return AsyncMessages(self._client, self._context)
-
-    @cached_property
-    def with_raw_response(self) -> _sdk.AsyncThreadsWithRawResponse:
-        """Not available: the shim answers parsed objects only (there is no HTTP response to show)."""
-        no_raw_response("client.beta.threads.with_raw_response")
-
-    @cached_property
-    def with_streaming_response(self) -> _sdk.AsyncThreadsWithStreamingResponse:
-        """Not available: the shim answers parsed objects only (there is no HTTP response to stream)."""
-        no_raw_response("client.beta.threads.with_streaming_response")
 
     async def create_and_run_poll(
         self,
