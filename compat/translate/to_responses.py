@@ -98,7 +98,8 @@ def response_format_to_text(response_format: Any) -> JSON | None:
 
 
 def _plain(value: Any) -> Any:
-    return value.model_dump(mode="json", exclude_none=True) if hasattr(value, "model_dump") else value
+    # by alias: the SDK names ``json_schema.schema`` ``schema_``
+    return value.model_dump(mode="json", by_alias=True, exclude_none=True) if hasattr(value, "model_dump") else value
 
 
 def run_to_response_params(

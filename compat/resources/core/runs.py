@@ -118,7 +118,8 @@ class RunState(BaseModel):
 
 
 def _dump(model: BaseModel) -> dict[str, Any]:
-    return model.model_dump(mode="json", warnings=False)
+    # by alias: ``json_schema.schema`` is the field ``schema_``, which would not be read back
+    return model.model_dump(mode="json", by_alias=True, warnings=False)
 
 
 def _load(context: Context, thread_id: str, run_id: str) -> RunState:
