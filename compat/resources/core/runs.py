@@ -241,13 +241,18 @@ def ensure_no_active_run(context: Context, thread_id: str, *, action: str) -> Op
     ``action`` completes the legacy message: ``"add messages to"`` gives ``Can't add messages to
     thread_x while a run run_y is active.``
     """
+    run = yield from _settle_latest(context, thread_id)
+    if run is not None and run.status in ACTIVE_RUN_STATUSES:
+        raise bad_request(f"Can't {action} {thread_id} while a run {run.id} is active.")
+
+
+def _settle_latest(context: Context, thread_id: str) -> Op[Run | None]:
+    """The thread's latest run, expired first when its time has passed."""
     record = latest_run(context.store, thread_id)
     if record is None:
-        return
+        return None
     state = yield from settle_expiry(context, RunState.model_validate(dict(record.data)))
-    run = state.legacy()
-    if run.status in ACTIVE_RUN_STATUSES:
-        raise bad_request(f"Can't {action} {thread_id} while a run {run.id} is active.")
+    return state.legacy()
 
 
 def _insert(context: Context, state: RunState) -> None:
@@ -444,7 +449,8 @@ def _begin(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[tupl
     """Validate, guard, insert the run ``in_progress``; the state and the first request."""
     state = _prepare(context, thread_id, args)
     input_items = _message_items(args.get("additional_messages"))
-    yield from ensure_no_active_run(context, thread_id, action="create a run on")
+    # the legacy API refused a second active run with the message ``_insert`` raises
+    yield from _settle_latest(context, thread_id)
     _insert(context, state)
     state = _set_status(context, state, "in_progress")
     return state, _request(state, input_items)
@@ -551,7 +557,8 @@ def stream_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[
     """``runs.create(stream=True)``: the legacy events of one streamed model turn."""
     state = _prepare(context, thread_id, args)
     input_items = _message_items(args.get("additional_messages"))
-    yield from ensure_no_active_run(context, thread_id, action="create a run on")
+    # the legacy API refused a second active run with the message ``_insert`` raises
+    yield from _settle_latest(context, thread_id)
     _insert(context, state)
     try:
         yield Emit(ThreadRunCreated(data=state.legacy(), event="thread.run.created"))
