@@ -39,6 +39,7 @@ from ..._effects import Call, Emit, Op, Pull, Sleep
 from ..._errors import bad_request, not_found
 from ...store import StoredRecord
 from ...translate import from_responses, to_responses
+from ...translate.legacy import tool_resources as check_tool_resources
 from ...translate.stream import RunStreamState
 from .common import (
     ACTIVE_RUN_STATUSES,
@@ -187,7 +188,7 @@ def build_run(
         "model": _setting(assistant, args, "model", None),
         "instructions": _instructions(assistant, args),
         "tools": _legacy_tools(tools),
-        "tool_resources": {},
+        "tool_resources": check_tool_resources(args.get("tool_resources")),
         "metadata": check_metadata(args.get("metadata")),
         "temperature": _setting(assistant, args, "temperature", 1.0),
         "top_p": _setting(assistant, args, "top_p", 1.0),
@@ -217,6 +218,7 @@ def _prepare(context: Context, thread_id: str, args: Mapping[str, Any]) -> RunSt
         tool_resources=[
             assistant.get("tool_resources"),
             thread.data.get("tool_resources") if thread else None,
+            run["tool_resources"] or None,
         ],
         options=_options(args),
     )
@@ -693,30 +695,21 @@ def _thread_args(args: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _new_thread(context: Context, args: Mapping[str, Any]) -> Op[Thread]:
+    """The thread of ``create_and_run``, once the run's own arguments are known to be valid."""
     from .threads import create_thread
 
-    require(context.store, "assistant", args["assistant_id"])
+    assistant = dict(require(context.store, "assistant", args["assistant_id"]).data)
     _message_items(args.get("additional_messages"))
+    # the run's arguments are checked before a conversation exists that a refused run would orphan
+    build_run(run_id="", thread_id="", assistant=assistant, args=args, now=0)
     thread = yield from create_thread(context, _thread_args(args))
     return thread
-
-
-def _with_run_resources(context: Context, thread_id: str, args: Mapping[str, Any]) -> Mapping[str, Any]:
-    """``tool_resources`` of ``create_and_run`` add to the new thread's for this run."""
-    if not args.get("tool_resources"):
-        return args
-    record = context.store.get("thread", thread_id)
-    if record is not None:
-        data = dict(record.data)
-        data["run_tool_resources"] = args["tool_resources"]
-        context.store.put(record.model_copy(update={"data": data}))
-    return args
 
 
 def create_thread_and_run(context: Context, args: Mapping[str, Any]) -> Op[Run]:
     """``threads.create_and_run``: a new thread (conversation), then one run on it."""
     thread = yield from _new_thread(context, args)
-    return (yield from create_run(context, thread.id, _with_run_resources(context, thread.id, args)))
+    return (yield from create_run(context, thread.id, args))
 
 
 def create_thread_and_run_poll(context: Context, args: Mapping[str, Any]) -> Op[Run]:
@@ -729,4 +722,4 @@ def stream_thread_and_run(context: Context, args: Mapping[str, Any]) -> Op[None]
     """``threads.create_and_run(stream=True)``: ``thread.created``, then the run's legacy events."""
     thread = yield from _new_thread(context, args)
     yield Emit(ThreadCreated(data=thread, event="thread.created"))
-    yield from stream_run(context, thread.id, _with_run_resources(context, thread.id, args))
+    yield from stream_run(context, thread.id, args)
