@@ -13,8 +13,9 @@ refuses every later response.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import httpx2
 import openai
@@ -68,11 +69,15 @@ __all__ = [
     "update_run",
 ]
 
+logger = logging.getLogger(__name__)
+
 EXPIRY_SECONDS = 600
 TERMINAL_STATUSES = frozenset({"requires_action", "cancelled", "completed", "failed", "expired", "incomplete"})
 _REQUEST_OPTIONS = ("extra_headers", "extra_query", "timeout")
 _EXPIRED_OUTPUT = "The run expired before this tool call was answered."
 _CANCELLED_OUTPUT = "The run was cancelled before this tool call was answered."
+_OUTPUT = "function_call_output"
+_FAILED = frozenset({"failed", "cancelled"})
 
 
 class RunState(BaseModel):
@@ -328,28 +333,71 @@ def _request(state: RunState, input_items: Sequence[dict[str, Any]]) -> dict[str
     return {**params, **state.options}
 
 
-def _call(context: Context, state: RunState, params: dict[str, Any], *, first: bool) -> Op[Any]:
-    """``responses.create``; server refusals are raised as the legacy errors, nothing half-written."""
+def _call(context: Context, state: RunState, params: dict[str, Any], *, undo: Sequence[StoredRecord] | None) -> Op[Any]:
+    """``responses.create``; server refusals are raised as the legacy errors, nothing half-written.
+
+    ``undo`` is ``None`` for the first turn of a run, else the records a refused continuation puts back.
+    """
     try:
         return (yield Call(("responses", "create"), params))
     except openai.NotFoundError as exc:
-        _forget_or_fail(context, state, first=first, message=str(exc))
+        _forget(context, state, undo=undo)
         raise not_found(f"No thread found with id '{state.run['thread_id']}'.") from exc
     except openai.APIStatusError as exc:
-        if exc.status_code >= 500:
-            _fail(context, state, str(exc))
-        else:
-            _forget_or_fail(context, state, first=first, message=str(exc))
+        if exc.status_code < 500:
+            _forget(context, state, undo=undo)
+            raise
+        yield from _fail_turn(context, state, params, str(exc), undo=undo)
         raise
     except openai.APIError as exc:
-        _fail(context, state, str(exc))
+        yield from _fail_turn(context, state, params, str(exc), undo=undo)
         raise
 
 
-def _forget_or_fail(context: Context, state: RunState, *, first: bool, message: str) -> None:
-    """A refused first turn leaves no run behind; a refused continuation keeps the run as it was."""
-    if first:
-        context.store.delete("run", state.run["id"])
+def _fail_turn(
+    context: Context, state: RunState, params: Mapping[str, Any], message: str, *, undo: Sequence[StoredRecord] | None
+) -> Op[None]:
+    """The turn could not be completed: the run fails; a continuation keeps its tool outputs."""
+    _fail(context, state, message)
+    if undo is not None:
+        yield from _keep_outputs(context, state, params)
+
+
+def _forget(context: Context, state: RunState, *, undo: Sequence[StoredRecord] | None) -> None:
+    """A refused first turn leaves no run behind; a refused continuation leaves the run waiting for its
+    outputs again, as the legacy API did when it refused them."""
+    with context.store.transaction(lock=state.run["thread_id"]):
+        if undo is None:
+            context.store.delete("run", state.run["id"])
+            return
+        for record in undo:
+            context.store.put(record)
+
+
+def _keep_outputs(context: Context, state: RunState, params: Mapping[str, Any]) -> Op[None]:
+    """After a continuation failed, put its tool outputs in the conversation unless the server kept them.
+
+    A conversation whose ``function_call`` has no output refuses every later response, so without them
+    the thread would be unusable. Best effort: the caller sees the original error either way.
+    """
+    outputs = [i for i in cast(Sequence[Mapping[str, Any]], params.get("input") or []) if i.get("type") == _OUTPUT]
+    if not outputs:
+        return
+    thread_id = state.run["thread_id"]
+    try:
+        page: Any = yield Call(
+            ("conversations", "items", "list"),
+            {"conversation_id": thread_id, "order": "desc", "limit": 100, **state.options},
+        )
+        kept = {getattr(i, "call_id", None) for i in page.data if getattr(i, "type", None) == _OUTPUT}
+        missing = [dict(o) for o in outputs if o["call_id"] not in kept]
+        if missing:
+            yield Call(
+                ("conversations", "items", "create"),
+                {"conversation_id": thread_id, "items": missing, **state.options},
+            )
+    except openai.APIError:
+        logger.warning("could not answer the tool calls of the failed run %s", state.run["id"], exc_info=True)
 
 
 def _fail(context: Context, state: RunState, message: str) -> RunState:
@@ -461,7 +509,7 @@ def _begin(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[tupl
 def create_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[Run]:
     """``runs.create`` without streaming: one model turn, the run in the state it reached."""
     state, params = yield from _begin(context, thread_id, args)
-    response = cast(Response, (yield from _call(context, state, params, first=True)))
+    response = cast(Response, (yield from _call(context, state, params, undo=None)))
     state = _record_turn(context, state, response)
     yield from _after_additional(context, state, response, args)
     return state.legacy()
@@ -529,27 +577,40 @@ def _check_outputs(run: Run, tool_outputs: Sequence[Mapping[str, Any]]) -> dict[
     return {str(o["tool_call_id"]): str(o.get("output") or "") for o in tool_outputs}
 
 
-def _resume(
-    context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]
-) -> Op[tuple[RunState, dict[str, Any], str | None]]:
-    """Answer the run's pending calls: the run in progress, the next request, the id of the step closed."""
+class _Resumed(NamedTuple):
+    """A run answered and in progress again: its state, the next request, the id of the step closed and
+    the records as they were before (put back if the server refuses the request)."""
+
+    state: RunState
+    params: dict[str, Any]
+    step_id: str | None
+    undo: list[StoredRecord]
+
+
+def _resume(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[_Resumed]:
+    """Answer the run's pending calls."""
     state = yield from settle_expiry(context, _load(context, thread_id, run_id))
     tool_outputs = list(args.get("tool_outputs") or [])
     outputs = _check_outputs(state.legacy(), tool_outputs)
     step_id = state.tool_step_id
+    step = context.store.get("step", step_id) if step_id else None
+    undo = [state.record(), *([step] if step is not None else [])]
     with context.store.transaction(lock=thread_id):
         state = _close_tool_step(context, state, status="completed", outputs=outputs)
         state = state.model_copy(update={"options": {**state.options, **_options(args)}})
         waiting = state.with_run(state.legacy().model_copy(update={"required_action": None}))
         state = _set_status(context, _set_status(context, waiting, "queued"), "in_progress")
-    return state, _request(state, to_responses.tool_outputs_to_items(tool_outputs)), step_id
+    return _Resumed(state, _request(state, to_responses.tool_outputs_to_items(tool_outputs)), step_id, undo)
 
 
 def submit_tool_outputs(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[Run]:
     """``runs.submit_tool_outputs`` without streaming: the next model turn, the run in its new state."""
-    state, params, _ = yield from _resume(context, thread_id, run_id, args)
-    response = cast(Response, (yield from _call(context, state, params, first=False)))
-    return _record_turn(context, state, response).legacy()
+    state, params, _, undo = yield from _resume(context, thread_id, run_id, args)
+    response = cast(Response, (yield from _call(context, state, params, undo=undo)))
+    state = _record_turn(context, state, response)
+    if state.run["status"] in _FAILED:
+        yield from _keep_outputs(context, state, params)
+    return state.legacy()
 
 
 # --- streaming ----------------------------------------------------------------------------------
@@ -567,7 +628,7 @@ def stream_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[
         yield Emit(ThreadRunQueued(data=state.legacy(), event="thread.run.queued"))
         state = _set_status(context, state, "in_progress")
         yield Emit(ThreadRunInProgress(data=state.legacy(), event="thread.run.in_progress"))
-        response = yield from _stream_turn(context, state, _request(state, input_items), first=True)
+        response = yield from _stream_turn(context, state, _request(state, input_items), undo=None)
     except GeneratorExit:
         _abandon(context, thread_id, state.run["id"])
         raise
@@ -577,7 +638,7 @@ def stream_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[
 
 def stream_submit_tool_outputs(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[None]:
     """``runs.submit_tool_outputs(stream=True)``: the legacy events of the next streamed turn."""
-    state, params, step_id = yield from _resume(context, thread_id, run_id, args)
+    state, params, step_id, undo = yield from _resume(context, thread_id, run_id, args)
     step = context.store.get("step", step_id) if step_id else None
     if step is not None:
         done = cast(RunStep, construct_type(type_=RunStep, value=dict(step.data)))
@@ -586,15 +647,20 @@ def stream_submit_tool_outputs(context: Context, thread_id: str, run_id: str, ar
     try:
         yield Emit(ThreadRunQueued(data=queued, event="thread.run.queued"))
         yield Emit(ThreadRunInProgress(data=state.legacy(), event="thread.run.in_progress"))
-        yield from _stream_turn(context, state, params, first=False)
+        yield from _stream_turn(context, state, params, undo=undo)
     except GeneratorExit:
         _abandon(context, thread_id, run_id)
         raise
 
 
-def _stream_turn(context: Context, state: RunState, params: dict[str, Any], *, first: bool) -> Op[Response | None]:
-    """Stream one response, translating each event; the run is stored before its final events go out."""
-    stream = yield from _call(context, state, {**params, "stream": True}, first=first)
+def _stream_turn(
+    context: Context, state: RunState, params: dict[str, Any], *, undo: Sequence[StoredRecord] | None
+) -> Op[Response | None]:
+    """Stream one response, translating each event; the run is stored before its final events go out.
+
+    ``undo`` as for :func:`_call`; when a continuation fails, its tool outputs are kept (:func:`_keep_outputs`).
+    """
+    stream = yield from _call(context, state, {**params, "stream": True}, undo=undo)
     translator = RunStreamState(
         run=state.legacy(),
         prior_usage=state.summed_usage(),
@@ -609,21 +675,21 @@ def _stream_turn(context: Context, state: RunState, params: dict[str, Any], *, f
             events = translator.handle_event(event)
             if translator.done:
                 yield from _drain(stream, translator)
-                _record_streamed(context, state, translator)
+                yield from _record_streamed(context, state, translator, params, undo=undo)
             for legacy in events:
                 yield Emit(legacy)
     except openai.APIError as exc:
         error_event = _error_event(exc)
         if error_event is None or translator.done:
-            _fail(context, state, f"The stream was interrupted: {exc}")
+            yield from _fail_turn(context, state, params, f"The stream was interrupted: {exc}", undo=undo)
             raise
         # the SDK raises a stream's ``error`` event; the legacy stream reported it as run.failed + error
         events = translator.handle_event(error_event)
-        _record_streamed(context, state, translator)
+        yield from _record_streamed(context, state, translator, params, undo=undo)
         for legacy in events:
             yield Emit(legacy)
     if not translator.done:
-        _fail(context, state, "The stream ended before the response did.")
+        yield from _fail_turn(context, state, params, "The stream ended before the response did.", undo=undo)
         raise openai.APIConnectionError(
             message="The response stream ended before the run finished.", request=_request_of(stream)
         )
@@ -664,12 +730,22 @@ def _drain(stream: Any, translator: RunStreamState) -> Op[None]:
         translator.handle_event(event)
 
 
-def _record_streamed(context: Context, state: RunState, translator: RunStreamState) -> None:
+def _record_streamed(
+    context: Context,
+    state: RunState,
+    translator: RunStreamState,
+    params: Mapping[str, Any],
+    *,
+    undo: Sequence[StoredRecord] | None,
+) -> Op[None]:
+    """Store the streamed turn; a failed continuation keeps its tool outputs (:func:`_keep_outputs`)."""
     response = translator.final_response
     if response is None:
         context.store.put(state.with_run(translator.run).record())
-        return
-    _record_turn(context, state, response, steps=translator.steps)
+    else:
+        _record_turn(context, state, response, steps=translator.steps)
+    if undo is not None and translator.run.status in _FAILED:
+        yield from _keep_outputs(context, state, params)
 
 
 def _request_of(stream: Any) -> httpx2.Request:
