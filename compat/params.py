@@ -129,7 +129,7 @@ _POLL = ("poll_interval_ms", E, "runs end their model turn before returning; pol
 _OUTPUTS = ("tool_outputs", E, "`function_call_output` items; must answer exactly the pending calls")
 _LIST: list[tuple[str, Handling, str]] = [
     ("after", E, "cursor over the store"),
-    ("before", E, "cursor over the store"),
+    ("before", E, "cursor over the store; alone, the previous page: the items just before the cursor"),
     ("limit", E, "1 to 100, default 20"),
     ("order", E, "`asc` or `desc` (default)"),
 ]
@@ -184,7 +184,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     *_method(
         "assistants.list",
         ("after", E, "cursor over the local store"),
-        ("before", E, "cursor over the local store"),
+        ("before", E, "cursor over the local store; alone, the previous page: the items just before the cursor"),
         ("limit", E, "1 to 100, default 20"),
         ("order", E, "`asc` or `desc` (default), by creation"),
     ),
@@ -257,7 +257,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "messages.list",
         ("thread_id", N, "the conversation id; items that are not user/assistant messages are skipped"),
         ("after", N, "`after` cursor of the conversation's items"),
-        ("before", E, "the items in the opposite order after the cursor, reversed (no `before` upstream)"),
+        ("before", E, "the previous page: the items just before the cursor, read backwards (no `before` upstream)"),
         ("limit", E, "1 to 100, default 20, counted after skipping non-message items"),
         ("order", N, "`asc` or `desc` (default)"),
         ("run_id", E, "the messages whose store record names that run"),

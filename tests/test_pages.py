@@ -124,9 +124,6 @@ def _steps(client: compat.OpenAI, async_client: compat.AsyncOpenAI, emulator: Em
 
 
 CASES = {"assistants": _assistants, "messages": _messages, "runs": _runs, "steps": _steps}
-# Those whose ``before`` page is the first one of the list up to the cursor (a cursor over the store).
-# A ``messages.list`` ``before`` page is the one next to the cursor instead (MIGRATION.md).
-STORE_CASES = ["assistants", "runs", "steps"]
 
 
 @pytest.fixture(params=list(CASES))
@@ -243,14 +240,15 @@ async def test_paging_on_from_a_cursor_keeps_to_it(listed: Listed) -> None:
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize("listed", STORE_CASES, indirect=True)
-async def test_paging_on_keeps_the_before_bound(listed: Listed) -> None:
-    """Like the SDK, the next page adds ``after`` to the first call's arguments: ``before`` still bounds it."""
+async def test_before_alone_is_the_previous_page(listed: Listed) -> None:
+    """The ``limit`` items just before the cursor, in ``order``; walking on adds ``after`` and keeps ``before``."""
     first, middle, last = listed.ids
     page = listed.sync_list(order="asc", before=last, limit=1)
-    assert _shape(page) == _expected([first], has_more=True)
-    assert _ids(page) == [first, middle]
-    assert [item.id async for item in listed.async_list(order="asc", before=last, limit=1)] == [first, middle]
+    assert _shape(page) == _expected([middle], has_more=True)
+    assert _ids(page) == [middle]
+    assert _shape(listed.sync_list(before=first, limit=1)) == _expected([middle], has_more=True)
+    assert _shape(listed.sync_list(order="asc", before=middle, limit=1)) == _expected([first], has_more=False)
+    assert [item.id async for item in listed.async_list(order="asc", before=last, limit=1)] == [middle]
 
 
 @pytest.mark.anyio

@@ -8,7 +8,7 @@ from typing import Any, Generic, Literal, TypeVar, cast
 from pydantic import BaseModel
 
 from ..._errors import bad_request, not_found
-from ...store import Kind, Store, StoredRecord
+from ...store import Kind, Order, Store, StoredRecord
 
 __all__ = [
     "ListArgs",
@@ -105,21 +105,29 @@ def page_records(
     parent_id: str = "",
     group_id: str | None = None,
 ) -> tuple[Sequence[StoredRecord], bool]:
-    """One page of stored records and whether more follow; unknown cursors answer the legacy 404/400."""
+    """One page of stored records and whether more follow; unknown cursors answer the legacy 404/400.
+
+    ``before`` alone asks for the previous page: the ``limit`` records just before the cursor, read
+    backwards from it and given in ``order``; ``has_more`` then says whether earlier records remain.
+    """
+    backwards = args.before is not None and args.after is None
+    opposite: Order = "asc" if args.order == "desc" else "desc"
     try:
         records = store.list(
             kind,
             parent_id=parent_id,
             group_id=group_id,
-            order=args.order,
-            after=args.after,
-            before=args.before,
+            order=opposite if backwards else args.order,
+            after=args.before if backwards else args.after,
+            before=None if backwards else args.before,
             limit=args.limit + 1,
         )
     except KeyError as missing:
         cursor = args.after if args.after is not None else args.before
-        raise bad_request(f"Invalid cursor: no {_NOUNS[kind]} found with id '{cursor}'.", param="after") from missing
-    return records[: args.limit], len(records) > args.limit
+        param = "after" if args.after is not None else "before"
+        raise bad_request(f"Invalid cursor: no {_NOUNS[kind]} found with id '{cursor}'.", param=param) from missing
+    page = list(records[: args.limit])
+    return (page[::-1] if backwards else page), len(records) > args.limit
 
 
 ACTIVE_RUN_STATUSES = frozenset({"queued", "in_progress", "requires_action", "cancelling"})
