@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, cast
 
-from ._errors import bad_request
+from ._errors import bad_request, no_raw_response
+
+_RAW_RESPONSE_HEADER = "x-stainless-raw-response"  # set by the SDK's raw and streaming-response wrappers
 
 __all__ = ["PARAMETERS", "Handling", "Parameter", "check", "markdown_table"]
 
@@ -324,8 +326,13 @@ def check(method: str, arguments: Mapping[str, Any]) -> None:
     """Reject, before any I/O, every given argument the table cannot honour.
 
     Raises ``openai.BadRequestError`` naming the parameter: for ``unsupported`` rows always, for rows with
-    a ``reject`` predicate when it objects to the value, and for names the table does not know.
+    a ``reject`` predicate when it objects to the value, and for names the table does not know; and
+    ``NotImplementedError`` for a call made through the SDK's ``with_raw_response`` /
+    ``with_streaming_response`` views of the client (``client.beta.with_raw_response.assistants...``), which
+    mark their calls with a header.
     """
+    if _asks_for_raw_response(arguments.get("extra_headers")):
+        raise no_raw_response(f"{method} through with_raw_response / with_streaming_response")
     for name, value in arguments.items():
         row = _BY_KEY.get((method, name))
         if row is None:
@@ -335,6 +342,13 @@ def check(method: str, arguments: Mapping[str, Any]) -> None:
         reason = row.reject(value) if row.reject is not None else None
         if reason is not None:
             raise bad_request(f"{method}: '{name}' {reason}", param=name)
+
+
+def _asks_for_raw_response(headers: object) -> bool:
+    if not isinstance(headers, Mapping):
+        return False
+    names = cast(Mapping[object, object], headers)
+    return any(isinstance(name, str) and name.lower() == _RAW_RESPONSE_HEADER for name in names)
 
 
 def markdown_table() -> str:
