@@ -8,7 +8,9 @@ Rules:
   ``failed`` with the legacy ``last_error``; ``incomplete`` → ``incomplete`` (``max_output_tokens`` →
   ``max_completion_tokens``); ``cancelled`` → ``cancelled``; ``queued``/``in_progress`` → ``in_progress``.
 - ``usage`` is summed over every response of the run with the legacy names: ``input_tokens`` →
-  ``prompt_tokens``, ``output_tokens`` → ``completion_tokens``, ``total_tokens``.
+  ``prompt_tokens``, ``output_tokens`` → ``completion_tokens``, ``total_tokens``,
+  ``input_tokens_details.cached_tokens`` → ``prompt_token_details.cached_tokens``,
+  ``output_tokens_details.reasoning_tokens`` → ``completion_tokens_details.reasoning_tokens``.
 - Each output ``message`` item is a legacy assistant message with the item's id, and one
   ``message_creation`` step. All ``function_call`` items of one response are one ``tool_calls`` step
   whose outputs are filled in once submitted. The first step of a response carries its usage.
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from openai.types.beta.threads import (
     FileCitationAnnotation,
@@ -66,6 +68,7 @@ from openai.types.responses import (
     ResponseOutputText,
     ResponseUsage,
 )
+from pydantic import BaseModel
 
 __all__ = [
     "function_calls",
@@ -84,15 +87,39 @@ logger = logging.getLogger(__name__)
 StepStatus = Literal["in_progress", "cancelled", "failed", "completed", "expired"]
 
 
+def _legacy_usage(*, prompt: int, completion: int, total: int, cached: int, reasoning: int) -> dict[str, Any]:
+    # The SDK's legacy Usage types declare only the three counts; the API also sent the details, under
+    # these names (``prompt_token_details``, singular, as recorded), and the SDK keeps such fields as extras.
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": total,
+        "prompt_token_details": {"cached_tokens": cached},
+        "completion_tokens_details": {"reasoning_tokens": reasoning},
+    }
+
+
+def _detail(usage: BaseModel, field: str, count: str) -> int:
+    """A count inside a legacy usage's undeclared details (0 when absent, as in records made before them)."""
+    details: object = (usage.model_extra or {}).get(field)
+    if not isinstance(details, Mapping):
+        return 0
+    value: object = cast("Mapping[str, object]", details).get(count)
+    return value if isinstance(value, int) else 0
+
+
 def usage_to_run_usage(usage: ResponseUsage | None) -> RunUsage | None:
     """One response's usage with the legacy field names."""
     if usage is None:
         return None
-    return RunUsage(
-        prompt_tokens=usage.input_tokens,
-        completion_tokens=usage.output_tokens,
-        total_tokens=usage.total_tokens,
+    fields = _legacy_usage(
+        prompt=usage.input_tokens,
+        completion=usage.output_tokens,
+        total=usage.total_tokens,
+        cached=usage.input_tokens_details.cached_tokens,
+        reasoning=usage.output_tokens_details.reasoning_tokens,
     )
+    return RunUsage.model_validate(fields)
 
 
 def run_usage(usages: Sequence[RunUsage | None]) -> RunUsage | None:
@@ -100,11 +127,14 @@ def run_usage(usages: Sequence[RunUsage | None]) -> RunUsage | None:
     known = [u for u in usages if u is not None]
     if not known:
         return None
-    return RunUsage(
-        prompt_tokens=sum(u.prompt_tokens for u in known),
-        completion_tokens=sum(u.completion_tokens for u in known),
-        total_tokens=sum(u.total_tokens for u in known),
+    fields = _legacy_usage(
+        prompt=sum(u.prompt_tokens for u in known),
+        completion=sum(u.completion_tokens for u in known),
+        total=sum(u.total_tokens for u in known),
+        cached=sum(_detail(u, "prompt_token_details", "cached_tokens") for u in known),
+        reasoning=sum(_detail(u, "completion_tokens_details", "reasoning_tokens") for u in known),
     )
+    return RunUsage.model_validate(fields)
 
 
 def function_calls(response: Response) -> list[ResponseFunctionToolCall]:
@@ -247,11 +277,7 @@ def output_message_to_message(
 def _step_usage(usage: RunUsage | None) -> StepUsage | None:
     if usage is None:
         return None
-    return StepUsage(
-        prompt_tokens=usage.prompt_tokens,
-        completion_tokens=usage.completion_tokens,
-        total_tokens=usage.total_tokens,
-    )
+    return StepUsage.model_validate(usage.model_dump())
 
 
 def _step(

@@ -127,6 +127,16 @@ def run_object(**changes: Any) -> dict[str, Any]:
     }
 
 
+def usage(prompt: int, completion: int) -> dict[str, Any]:
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+        "prompt_token_details": {"cached_tokens": 0},
+        "completion_tokens_details": {"reasoning_tokens": 0},
+    }
+
+
 def test_weather_polling(legacy_client: compat.OpenAI, legacy_emulator: Emulator, vcr: Any) -> None:
     legacy_emulator.queue(CALLS)  # then the emulator's model answers from the tool outputs
     client = legacy_client
@@ -245,14 +255,14 @@ def test_weather_polling(legacy_client: compat.OpenAI, legacy_emulator: Emulator
                 ]
             },
         },
-        usage={"completion_tokens": 34, "prompt_tokens": 38, "total_tokens": 72},
+        usage=usage(38, 34),
     )
     assert run.model_dump() == run_object(
         status="completed",
         completed_at=T,
         expires_at=None,
         required_action=None,
-        usage={"completion_tokens": 48, "prompt_tokens": 130, "total_tokens": 178},
+        usage=usage(130, 48),
     )
     assert [m.model_dump() for m in messages.data] == [
         {
@@ -301,7 +311,7 @@ def test_weather_polling(legacy_client: compat.OpenAI, legacy_emulator: Emulator
             "id": "step_0004",
             "type": "message_creation",
             "step_details": {"type": "message_creation", "message_creation": {"message_id": "msg_0011"}},
-            "usage": {"completion_tokens": 14, "prompt_tokens": 92, "total_tokens": 106},
+            "usage": usage(92, 14),
         },
         {
             **step_common,
@@ -326,7 +336,7 @@ def test_weather_polling(legacy_client: compat.OpenAI, legacy_emulator: Emulator
                     },
                 ],
             },
-            "usage": {"completion_tokens": 34, "prompt_tokens": 38, "total_tokens": 72},
+            "usage": usage(38, 34),
         },
     ]
 

@@ -62,8 +62,6 @@ ACCEPTED_MESSAGE = {
 # Differences that are defects of the shim, each pinned by a strict xfail test below; the broad
 # comparisons skip them so that they guard everything else.
 KNOWN_DEFECTS = {
-    "*.usage.prompt_token_details: missing": "test_usage_carries_token_details",
-    "*.usage.completion_tokens_details: missing": "test_usage_carries_token_details",
     "thread.run.requires_action.usage: recorded None, got *": "test_a_run_reports_usage_once_ended",
     "run.usage: recorded None, got *": "test_a_run_reports_usage_once_ended",
     "thread.run.queued.usage: recorded None, got *": "test_a_run_reports_usage_once_ended",
@@ -351,24 +349,19 @@ def _incomplete_stream(client: compat.OpenAI, emulator: Emulator) -> list[tuple[
     return _events(stream)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "compat/translate/from_responses.py usage_to_run_usage/run_usage/_step_usage: run and step usage lack "
-        "prompt_token_details {cached_tokens} and completion_tokens_details {reasoning_tokens} that every 2025 "
-        "recording carries; the fix changes the usage pinned by tests/translate/test_stream.py snapshots"
-    ),
-)
 def test_usage_carries_token_details(client: compat.OpenAI, emulator: Emulator) -> None:
+    """Run and step ``usage`` carry ``prompt_token_details`` and ``completion_tokens_details``, also as stored."""
     recorded = _recorded(rec.dotnet_stream("AssistantsTests_StreamingRunWorks", r"/runs"))
     emulator.queue(Turn.text("Hello!"))
     assistant = client.beta.assistants.create(model="gpt-4o")
     thread = client.beta.threads.create(messages=[{"role": "user", "content": "Hello there!"}])
     run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id)
+    retrieved = client.beta.threads.runs.retrieve(run.id, thread_id=thread.id)
     step = client.beta.threads.runs.steps.list(run.id, thread_id=thread.id).data[0]
     run_usage = next(d for n, d in recorded if n == "thread.run.completed")["usage"]
     step_usage = next(d for n, d in recorded if n == "thread.run.step.completed")["usage"]
     assert rec.differences(run_usage, _dict(run)["usage"], "run.usage") == []
+    assert rec.differences(run_usage, _dict(retrieved)["usage"], "run.usage") == []
     assert rec.differences(step_usage, _dict(step)["usage"], "step.usage") == []
 
 

@@ -39,12 +39,12 @@ from openai.types.responses.response_reasoning_summary_part_added_event import P
 from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
 
 
-def usage(input_tokens: int, output_tokens: int) -> ResponseUsage:
+def usage(input_tokens: int, output_tokens: int, *, cached: int = 0, reasoning: int = 0) -> ResponseUsage:
     return ResponseUsage(
         input_tokens=input_tokens,
-        input_tokens_details=InputTokensDetails(cached_tokens=0, cache_write_tokens=0),
+        input_tokens_details=InputTokensDetails(cached_tokens=cached, cache_write_tokens=0),
         output_tokens=output_tokens,
-        output_tokens_details=OutputTokensDetails(reasoning_tokens=0),
+        output_tokens_details=OutputTokensDetails(reasoning_tokens=reasoning),
         total_tokens=input_tokens + output_tokens,
     )
 

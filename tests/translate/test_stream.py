@@ -384,7 +384,7 @@ def run_dict(**update: Any) -> dict[str, Any]:
 
 
 def step_dict(
-    step_id: str, details: dict[str, Any], status: str, usage: dict[str, int] | None = None
+    step_id: str, details: dict[str, Any], status: str, usage: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     return {
         "id": step_id,
@@ -406,7 +406,7 @@ def step_dict(
     }
 
 
-def message_step(step_id: str, message_id: str, status: str, usage: dict[str, int] | None = None) -> dict[str, Any]:
+def message_step(step_id: str, message_id: str, status: str, usage: dict[str, Any] | None = None) -> dict[str, Any]:
     details = {"type": "message_creation", "message_creation": {"message_id": message_id}}
     return step_dict(step_id, details, status, usage)
 
@@ -456,11 +456,21 @@ def step_delta(step_id: str, tool_call: dict[str, Any]) -> dict[str, Any]:
     return {"event": "thread.run.step.delta", "data": data}
 
 
-USAGE = {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
+def usage_dict(prompt: int, completion: int, *, cached: int = 0, reasoning: int = 0) -> dict[str, Any]:
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+        "prompt_token_details": {"cached_tokens": cached},
+        "completion_tokens_details": {"reasoning_tokens": reasoning},
+    }
+
+
+USAGE = usage_dict(10, 5)
 
 
 def test_text_reply_after_reasoning() -> None:
-    """Reasoning items produce nothing; the prior responses' usage is added to the run's."""
+    """Reasoning items produce nothing; the prior responses' usage (details too) is added to the run's."""
     thinking = ev.reasoning("rs_1", "Thinking about greetings.")
     reply = ev.message("msg_1", [ev.text("Hello there")], "completed")
     events = (
@@ -468,9 +478,9 @@ def test_text_reply_after_reasoning() -> None:
         .start()
         .reasoning(0, thinking)
         .message(1, reply, [["Hello", " there"]])
-        .completed(ev.response("completed", [thinking, reply], usage=ev.usage(10, 5)))
+        .completed(ev.response("completed", [thinking, reply], usage=ev.usage(10, 5, reasoning=3)))
     )
-    prior = RunUsage(prompt_tokens=100, completion_tokens=50, total_tokens=150)
+    prior = RunUsage.model_validate(usage_dict(100, 50, cached=40, reasoning=20))
     state, legacy = translate(events, new_state(prior_usage=prior))
 
     in_progress = message_dict("msg_1", "in_progress", [])
@@ -479,14 +489,17 @@ def test_text_reply_after_reasoning() -> None:
         message_delta("msg_1", {"index": 0, "type": "text", "text": {"value": "Hello", "annotations": []}}),
         message_delta("msg_1", {"index": 0, "type": "text", "text": {"value": " there"}}),
         {"event": "thread.message.completed", "data": message_dict("msg_1", "completed", [text_block("Hello there")])},
-        {"event": "thread.run.step.completed", "data": message_step("step_1", "msg_1", "completed", USAGE)},
+        {
+            "event": "thread.run.step.completed",
+            "data": message_step("step_1", "msg_1", "completed", usage_dict(10, 5, reasoning=3)),
+        },
         {
             "event": "thread.run.completed",
             "data": run_dict(
                 status="completed",
                 completed_at=NOW,
                 expires_at=None,
-                usage={"prompt_tokens": 110, "completion_tokens": 55, "total_tokens": 165},
+                usage=usage_dict(110, 55, cached=40, reasoning=23),
             ),
         },
     ]
@@ -726,5 +739,5 @@ def test_a_final_response_arriving_after_an_error_supplies_usage() -> None:
     final = ev.response("failed", [], usage=ev.usage(3, 0), error=ResponseError(code="server_error", message="Boom."))
     assert state.handle_event(ev.Stream().failed(final)[0]) == []
     assert state.final_response == final
-    assert state.run.usage == RunUsage(prompt_tokens=3, completion_tokens=0, total_tokens=3)
+    assert state.run.usage == RunUsage.model_validate(usage_dict(3, 0))
     assert_same_as_non_streaming(state)
