@@ -7,7 +7,8 @@ Rules:
   (``tool_call.id`` is the item's ``call_id``); ``completed`` otherwise → ``completed``; ``failed`` →
   ``failed`` with the legacy ``last_error``; ``incomplete`` → ``incomplete`` (``max_output_tokens`` →
   ``max_completion_tokens``); ``cancelled`` → ``cancelled``; ``queued``/``in_progress`` → ``in_progress``.
-- ``usage`` is summed over every response of the run with the legacy names: ``input_tokens`` →
+- ``usage`` is ``None`` until the run ends (a ``requires_action`` run has none, as in the legacy API);
+  then it is summed over every response of the run with the legacy names: ``input_tokens`` →
   ``prompt_tokens``, ``output_tokens`` → ``completion_tokens``, ``total_tokens``,
   ``input_tokens_details.cached_tokens`` → ``prompt_token_details.cached_tokens``,
   ``output_tokens_details.reasoning_tokens`` → ``completion_tokens_details.reasoning_tokens``.
@@ -171,7 +172,8 @@ def _incomplete_details(response: Response) -> IncompleteDetails:
 
 
 def response_to_run(*, run: Run, response: Response, usage: RunUsage | None, now: int) -> Run:
-    """The run after ``response`` (its latest response) ended; ``usage`` is the run's summed usage.
+    """The run after ``response`` (its latest response) ended; ``usage`` is the run's summed usage,
+    reported once the run has ended.
 
     Raises ``ValueError`` for a response that has not ended (``queued`` / ``in_progress``): the caller
     keeps the run ``in_progress`` then.
@@ -181,9 +183,9 @@ def response_to_run(*, run: Run, response: Response, usage: RunUsage | None, now
     if status == "completed":
         calls = function_calls(response)
         if calls:
-            return run.model_copy(
-                update={**base, "status": "requires_action", "required_action": _required_action(calls)}
-            )
+            # the run has not ended: the legacy API reported no usage until it did
+            update = {"status": "requires_action", "required_action": _required_action(calls), "usage": None}
+            return run.model_copy(update={**base, **update})
         return run.model_copy(update={**base, "status": "completed", "completed_at": now, "expires_at": None})
     if status == "failed":
         update = {

@@ -37,7 +37,7 @@ import pytest
 from openai.types.beta import AssistantStreamEvent
 
 import compat
-from compat.emulator import Emulator, Turn
+from compat.emulator import Emulator, Turn, Usage
 
 from . import _legacy_recordings as rec
 
@@ -62,10 +62,6 @@ ACCEPTED_MESSAGE = {
 # Differences that are defects of the shim, each pinned by a strict xfail test below; the broad
 # comparisons skip them so that they guard everything else.
 KNOWN_DEFECTS = {
-    "thread.run.requires_action.usage: recorded None, got *": "test_a_run_reports_usage_once_ended",
-    "run.usage: recorded None, got *": "test_a_run_reports_usage_once_ended",
-    "thread.run.queued.usage: recorded None, got *": "test_a_run_reports_usage_once_ended",
-    "thread.run.in_progress.usage: recorded None, got *": "test_a_run_reports_usage_once_ended",
     "thread.run.*.tools[0].function.parameters: recorded {'type': 'object', 'properties': {}}, got None": (
         "test_a_function_without_parameters_gets_the_empty_schema"
     ),
@@ -365,23 +361,30 @@ def test_usage_carries_token_details(client: compat.OpenAI, emulator: Emulator) 
     assert rec.differences(step_usage, _dict(step)["usage"], "step.usage") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "compat/translate/from_responses.py response_to_run: a requires_action run carries its first response's "
-        "usage (and keeps it through the queued/in_progress after submit_tool_outputs); every recording has "
-        "usage null until the run ends; pinned by tests/translate/test_stream.py::test_parallel_function_calls "
-        "and tests/e2e/test_weather.py::test_weather_polling"
-    ),
-)
 def test_a_run_reports_usage_once_ended(client: compat.OpenAI, emulator: Emulator) -> None:
-    emulator.queue(Turn.function_calls(("get_current_weather", "{}")))
+    """``usage`` is null while the run waits for tool outputs, then summed over both of its responses."""
+    emulator.queue(
+        Turn.function_calls(("get_current_weather", "{}"), usage=Usage(20, 5, reasoning_tokens=2, cached_tokens=8)),
+        Turn.text("Wear shorts.", usage=Usage(30, 7, reasoning_tokens=1, cached_tokens=16)),
+    )
     assistant = client.beta.assistants.create(model="gpt-4o", tools=[WEATHER_TOOL])
     run = client.beta.threads.create_and_run(
         assistant_id=assistant.id, thread={"messages": [{"role": "user", "content": "What should I wear?"}]}
     )
     recorded = next(r for r in rec.dotnet_objects(FUNCTIONS, "thread.run") if r["status"] == "requires_action")
     assert (run.status, run.usage) == ("requires_action", recorded["usage"])
+
+    assert run.required_action is not None
+    outputs: Any = [{"tool_call_id": run.required_action.submit_tool_outputs.tool_calls[0].id, "output": "warm"}]
+    done = client.beta.threads.runs.submit_tool_outputs(run.id, thread_id=run.thread_id, tool_outputs=outputs)
+    assert _dict(done)["usage"] == {
+        "prompt_tokens": 50,
+        "completion_tokens": 12,
+        "total_tokens": 62,
+        "prompt_token_details": {"cached_tokens": 24},
+        "completion_tokens_details": {"reasoning_tokens": 3},
+    }
+    assert _dict(client.beta.threads.runs.retrieve(run.id, thread_id=run.thread_id))["usage"] == _dict(done)["usage"]
 
 
 @pytest.mark.xfail(

@@ -576,7 +576,7 @@ def test_parallel_function_calls() -> None:
         step_delta("step_1", arguments(1, "{}")),
         {
             "event": "thread.run.requires_action",
-            "data": run_dict(status="requires_action", required_action=required, usage=USAGE),
+            "data": run_dict(status="requires_action", required_action=required, usage=None),
         },
     ]
     assert_same_as_non_streaming(state)
