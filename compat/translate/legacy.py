@@ -6,7 +6,9 @@ Rules:
   ``description``/``instructions``/``name``/``reasoning_effort`` ``None``, ``tools`` ``[]``,
   ``tool_resources`` ``{}``, ``metadata`` ``{}``, ``temperature``/``top_p`` ``1.0``, ``response_format``
   ``"auto"``. A ``None`` given for ``temperature``, ``top_p`` or ``response_format`` means the default too.
-- Function tools keep their definition; ``strict`` is ``false`` unless given (the legacy default).
+- Function tools keep their definition; ``strict`` is ``false`` unless given and ``parameters`` the
+  empty object schema ``{"type": "object", "properties": {}}`` unless given (the legacy defaults). A run
+  shows its function tools with every field: ``description`` ``None`` when not given.
 - Updating an assistant changes only the fields given; ``metadata`` and ``tools`` replace the old ones.
 - ``tool_resources.file_search.vector_stores`` (a vector store made on the fly) is not yet supported and
   raises ``BadRequestError``.
@@ -17,7 +19,7 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from openai.types.beta import Assistant, AssistantTool, Thread
@@ -26,7 +28,14 @@ from pydantic import TypeAdapter, ValidationError
 
 from .._errors import bad_request
 
-__all__ = ["assistant_from_params", "assistant_tools", "thread_object", "tool_resources", "updated_assistant"]
+__all__ = [
+    "assistant_from_params",
+    "assistant_tools",
+    "run_tools",
+    "thread_object",
+    "tool_resources",
+    "updated_assistant",
+]
 
 _TOOL = TypeAdapter[AssistantTool](AssistantTool)
 _RESPONSE_FORMAT = TypeAdapter[AssistantResponseFormatOption](AssistantResponseFormatOption)
@@ -51,8 +60,30 @@ def assistant_tools(tools: object) -> list[dict[str, Any]]:
         except ValidationError as error:
             raise _invalid(f"tools[{index}]", error) from error
         data = parsed.model_dump(mode="json", exclude_unset=True)
-        if data["type"] == "function" and data["function"].get("strict") is None:
-            data["function"]["strict"] = False
+        if data["type"] == "function":
+            data["function"] = _function_defaults(data["function"])
+        out.append(data)
+    return out
+
+
+def _function_defaults(function: Mapping[str, Any]) -> dict[str, Any]:
+    """A function definition with the legacy defaults for ``parameters`` and ``strict``."""
+    out = dict(function)
+    if out.get("parameters") is None:
+        out["parameters"] = {"type": "object", "properties": {}}
+    out["strict"] = bool(out.get("strict") or False)
+    return out
+
+
+def run_tools(tools: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The tools as a run shows them: function tools with ``description`` (``None`` when not given),
+    ``parameters`` and ``strict`` always present, the legacy defaults filled in."""
+    out: list[dict[str, Any]] = []
+    for tool in tools:
+        data = dict(tool)
+        if data.get("type") == "function":
+            function = cast("Mapping[str, Any]", data.get("function") or {})
+            data["function"] = {"description": None, **_function_defaults(function)}
         out.append(data)
     return out
 

@@ -119,7 +119,10 @@ def test_create_keeps_every_field_and_defaults_function_tools_to_non_strict(clie
         "tools": [
             {"type": "code_interpreter"},
             {"type": "function", "function": {"name": "add", "parameters": {"type": "object"}, "strict": False}},
-            {"type": "function", "function": {"name": "sub", "strict": True}},
+            {
+                "type": "function",
+                "function": {"name": "sub", "parameters": {"type": "object", "properties": {}}, "strict": True},
+            },
         ],
         "top_p": 0.5,
         "temperature": 0.2,

@@ -62,10 +62,6 @@ ACCEPTED_MESSAGE = {
 # Differences that are defects of the shim, each pinned by a strict xfail test below; the broad
 # comparisons skip them so that they guard everything else.
 KNOWN_DEFECTS = {
-    "thread.run.*.tools[0].function.parameters: recorded {'type': 'object', 'properties': {}}, got None": (
-        "test_a_function_without_parameters_gets_the_empty_schema"
-    ),
-    "assistant.tools[0].function.parameters: missing": "test_a_function_without_parameters_gets_the_empty_schema",
     "thread.run.step.completed.status: recorded 'completed', got 'failed'": "test_an_incomplete_message_step_completes",
     "thread.run.step.completed.completed_at: recorded *, got None": "test_an_incomplete_message_step_completes",
     "thread.run.step.completed.failed_at: recorded None, got *": "test_an_incomplete_message_step_completes",
@@ -387,20 +383,28 @@ def test_a_run_reports_usage_once_ended(client: compat.OpenAI, emulator: Emulato
     assert _dict(client.beta.threads.runs.retrieve(run.id, thread_id=run.thread_id))["usage"] == _dict(done)["usage"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "compat/translate/legacy.py assistant_tools: a function tool given without parameters is stored without "
-        "them (and runs show parameters: null, compat/resources/core/runs.py _legacy_tools); the legacy API "
-        "stored {'type': 'object', 'properties': {}}; pinned by tests/resources/test_assistants.py::"
-        "test_create_keeps_every_field_and_defaults_function_tools_to_non_strict and tests/translate/"
-        "test_conversations.py::test_assistant_builders_keep_legacy_defaults"
-    ),
-)
 def test_a_function_without_parameters_gets_the_empty_schema(client: compat.OpenAI) -> None:
     recorded = rec.dotnet_body("AssistantsTests_StreamingToolCall", "POST", r"/assistants")
     assistant = client.beta.assistants.create(model="gpt-4o", tools=[WEATHER_TOOL])
     assert _dict(assistant)["tools"] == recorded["tools"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "compat/resources/core/runs.py _legacy_tools: tools given to the run itself are copied with "
+        "parameters: null; it should return compat.translate.legacy.run_tools(tools)"
+    ),
+)
+def test_a_run_function_without_parameters_gets_the_empty_schema(client: compat.OpenAI, emulator: Emulator) -> None:
+    """Tools given to the run replace the assistant's; the run shows them as the legacy API stored them."""
+    stream = rec.dotnet_stream("AssistantsTests_StreamingToolCall", r"/threads/runs")
+    recorded = next(d for n, d in stream if n == "thread.run.created")
+    emulator.queue(Turn.text("Hello!"))
+    assistant = client.beta.assistants.create(model="gpt-4o")
+    thread = client.beta.threads.create()
+    run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id, tools=[WEATHER_TOOL])
+    assert _dict(run)["tools"] == recorded["tools"]
 
 
 @pytest.mark.xfail(

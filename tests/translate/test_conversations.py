@@ -11,7 +11,7 @@ from openai.types.responses import ResponseOutputMessage
 
 from compat.translate.from_conversations import conversation_to_thread, is_legacy_message, item_to_message
 from compat.translate.from_responses import output_message_to_message
-from compat.translate.legacy import assistant_from_params, assistant_tools, updated_assistant
+from compat.translate.legacy import assistant_from_params, assistant_tools, run_tools, updated_assistant
 from compat.translate.to_conversations import item_batches, message_to_item, thread_message_to_item
 
 
@@ -153,6 +153,11 @@ def test_assistant_builders_keep_legacy_defaults() -> None:
     assert (assistant.temperature, assistant.top_p, assistant.response_format) == (1.0, 1.0, "auto")
     renamed = updated_assistant(assistant, params={"name": "n"}, metadata=None)
     assert renamed.model_dump() == {**assistant.model_dump(), "name": "n"}
+    empty = {"type": "object", "properties": {}}
     assert assistant_tools([{"type": "function", "function": {"name": "f"}}]) == [
-        {"type": "function", "function": {"name": "f", "strict": False}}
+        {"type": "function", "function": {"name": "f", "parameters": empty, "strict": False}}
+    ]
+    assert run_tools([{"type": "function", "function": {"name": "f"}}, {"type": "file_search"}]) == [
+        {"type": "function", "function": {"name": "f", "description": None, "parameters": empty, "strict": False}},
+        {"type": "file_search"},
     ]
