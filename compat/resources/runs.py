@@ -471,8 +471,9 @@ class Runs(NoRawResponse, _sdk.Runs):
         extra_body: Body | None = None,
         timeout: float | httpx2.Timeout | NotGiven | None = not_given,
     ) -> Run:
-        check("runs.retrieve", given(locals()))
-        return run_sync(core.retrieve_run(self._context, thread_id, run_id), self._client)
+        args = given(locals())
+        check("runs.retrieve", args)
+        return run_sync(core.retrieve_run(self._context, thread_id, run_id, args), self._client)
 
     def update(
         self,
@@ -516,8 +517,9 @@ class Runs(NoRawResponse, _sdk.Runs):
         extra_body: Body | None = None,
         timeout: float | httpx2.Timeout | NotGiven | None = not_given,
     ) -> Run:
-        check("runs.cancel", given(locals()))
-        return run_sync(core.cancel_run(self._context, thread_id, run_id), self._client)
+        args = given(locals())
+        check("runs.cancel", args)
+        return run_sync(core.cancel_run(self._context, thread_id, run_id, args), self._client)
 
     @overload
     def submit_tool_outputs(
@@ -1014,8 +1016,9 @@ class AsyncRuns(NoRawResponse, _sdk.AsyncRuns):
         extra_body: Body | None = None,
         timeout: float | httpx2.Timeout | NotGiven | None = not_given,
     ) -> Run:
-        check("runs.retrieve", given(locals()))
-        return await run_async(core.retrieve_run(self._context, thread_id, run_id), self._client)
+        args = given(locals())
+        check("runs.retrieve", args)
+        return await run_async(core.retrieve_run(self._context, thread_id, run_id, args), self._client)
 
     async def update(
         self,
@@ -1059,8 +1062,9 @@ class AsyncRuns(NoRawResponse, _sdk.AsyncRuns):
         extra_body: Body | None = None,
         timeout: float | httpx2.Timeout | NotGiven | None = not_given,
     ) -> Run:
-        check("runs.cancel", given(locals()))
-        return await run_async(core.cancel_run(self._context, thread_id, run_id), self._client)
+        args = given(locals())
+        check("runs.cancel", args)
+        return await run_async(core.cancel_run(self._context, thread_id, run_id, args), self._client)
 
     @overload
     async def submit_tool_outputs(

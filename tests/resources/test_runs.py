@@ -31,6 +31,7 @@ LOOKUP_RESPONSE_TOOL = {"type": "function", "name": "lookup", "strict": False, "
 EXPIRED = "The run expired before this tool call was answered."
 CANCELLED = "The run was cancelled before this tool call was answered."
 HEADERS = {"X-Trace": "t-1"}
+OPTIONS: dict[str, Any] = {"extra_headers": HEADERS, "extra_query": {"trace": "1"}}
 
 
 class Clock:
@@ -526,7 +527,10 @@ def test_unknown_assistant_run_and_thread_are_legacy_404s(client: OpenAI, emulat
             "param": None,
             "code": None,
         }
-    assert client.beta.threads.runs.list("conv_x").data == []
+    with pytest.raises(openai.NotFoundError, match=r"^Error code: 404 - No thread found with id 'conv_x'\.$"):
+        client.beta.threads.runs.list("conv_x")
+    native = client.conversations.create()  # a thread the shim has not seen: an empty list
+    assert client.beta.threads.runs.list(native.id).data == []
 
 
 def test_a_run_of_another_thread_is_not_found(client: OpenAI, emulator: Emulator) -> None:
@@ -859,6 +863,44 @@ def test_cancel_answers_the_pending_calls_and_frees_the_thread(
     assert client.beta.threads.runs.create(THREAD, assistant_id=run.assistant_id).status == "completed"
 
 
+@pytest.mark.parametrize(
+    ("later", "call"),
+    [
+        pytest.param(30, lambda c, run: c.beta.threads.runs.cancel(run.id, thread_id=THREAD, **OPTIONS), id="cancel"),
+        pytest.param(
+            600, lambda c, run: c.beta.threads.runs.retrieve(run.id, thread_id=THREAD, **OPTIONS), id="retrieve"
+        ),
+        pytest.param(
+            600,
+            lambda c, run: c.beta.threads.runs.poll(run.id, thread_id=THREAD, poll_interval_ms=0, **OPTIONS),
+            id="poll",
+        ),
+        pytest.param(
+            600,
+            lambda c, run: c.beta.threads.messages.create(THREAD, role="user", content="again", **OPTIONS),
+            id="message-after-expiry",
+        ),
+    ],
+)
+def test_answering_pending_calls_carries_the_request_options(
+    client: OpenAI, emulator: Emulator, clock: Clock, later: int, call: Callable[[OpenAI, Run], object]
+) -> None:
+    """Cancelling a run, or finding it expired, posts outputs for its calls with the caller's options."""
+    run = _requires_action(client, emulator)
+    clock.now = NOW + later
+    sent = len(emulator.requests)
+
+    call(client, run)
+
+    answer = emulator.requests[sent]
+    assert (answer.method, answer.path, answer.query.get("trace"), answer.headers.get("x-trace")) == (
+        "POST",
+        f"/conversations/{THREAD}/items",
+        ["1"],
+        "t-1",
+    )
+
+
 def test_cancelling_a_finished_run_is_the_legacy_400(client: OpenAI, emulator: Emulator) -> None:
     assistant = _assistant(client)
     thread = _thread(client)
@@ -922,6 +964,64 @@ def test_bad_run_metadata_changes_nothing(client: OpenAI, emulator: Emulator, st
         client.beta.threads.runs.update(run.id, thread_id=thread, metadata=too_many)
     assert caught.value.param == "metadata"
     assert client.beta.threads.runs.retrieve(run.id, thread_id=thread) == run
+
+
+@pytest.mark.parametrize(
+    ("metadata", "message", "param"),
+    [
+        (
+            {"modified": True},
+            "Invalid type for 'metadata.modified': expected a string, but got a boolean instead.",
+            "metadata.modified",
+        ),
+        (
+            {"n": 3},
+            "Invalid type for 'metadata.n': expected a string, but got an integer instead.",
+            "metadata.n",
+        ),
+        (
+            {"long": "x" * 513},
+            "Invalid 'metadata.long': string too long. Expected a string with maximum length 512, "
+            "but got a string with length 513 instead.",
+            "metadata.long",
+        ),
+    ],
+)
+def test_bad_metadata_values_are_the_legacy_400(
+    client: OpenAI, emulator: Emulator, metadata: dict[str, Any], message: str, param: str
+) -> None:
+    """Wording as recorded from the Assistants API (``runs_modify``: a boolean metadata value)."""
+    emulator.queue(Turn.text("Done."))
+    run = client.beta.threads.runs.create(_thread(client), assistant_id=_assistant(client))
+
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.beta.threads.runs.update(run.id, thread_id=run.thread_id, metadata=metadata)
+
+    assert (caught.value.message, caught.value.param) == (f"Error code: 400 - {message}", param)
+    assert client.beta.threads.runs.retrieve(run.id, thread_id=run.thread_id) == run
+
+
+def test_a_run_under_way_cannot_be_updated(client: OpenAI, emulator: Emulator, store: SQLiteStore) -> None:
+    """While a call drives the run's model turn, as the legacy API answered (recorded: ``runs_modify``)."""
+    runs = client.beta.threads.runs
+    thread = _thread(client)
+    emulator.queue(Turn.text("Done."))
+    stream = runs.create(thread, assistant_id=_assistant(client), stream=True)
+    (record,) = store.list("run", parent_id=thread)
+
+    def refused(status: str) -> None:
+        stored = store.get("run", record.id)
+        assert stored is not None
+        assert stored.data["run"]["status"] == status
+        with pytest.raises(openai.BadRequestError) as caught:
+            runs.update(record.id, thread_id=thread, metadata={"a": "b"})
+        assert caught.value.message == f"Error code: 400 - Cannot update run with status '{status}'."
+
+    refused("queued")
+    next(event for event in stream if event.event == "thread.run.in_progress")
+    refused("in_progress")
+    assert [event.event for event in stream][-1] == "thread.run.completed"
+    assert runs.update(record.id, thread_id=thread, metadata={"a": "b"}).metadata == {"a": "b"}
 
 
 def test_list_pages_the_runs_of_a_thread(client: OpenAI, emulator: Emulator) -> None:

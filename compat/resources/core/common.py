@@ -66,6 +66,14 @@ def list_args(args: Mapping[str, Any]) -> ListArgs:
     return ListArgs(limit=limit, order=order, after=args.get("after"), before=args.get("before"))
 
 
+_REQUEST_OPTIONS = ("extra_headers", "extra_query", "timeout")
+
+
+def request_options(args: Mapping[str, Any]) -> dict[str, Any]:
+    """The request options the caller gave, to pass on to every underlying request."""
+    return {name: args[name] for name in _REQUEST_OPTIONS if name in args}
+
+
 def check_metadata(metadata: object, *, param: str = "metadata") -> dict[str, str]:
     """Legacy metadata rules: at most 16 pairs, keys ≤ 64 characters, string values ≤ 512 characters."""
     if metadata is None:
@@ -82,12 +90,34 @@ def check_metadata(metadata: object, *, param: str = "metadata") -> dict[str, st
     for key, value in pairs.items():
         if not isinstance(key, str) or len(key) > 64:
             raise bad_request(f"Invalid '{param}': keys must be strings of at most 64 characters.", param=param)
-        if not isinstance(value, str) or len(value) > 512:
+        if not isinstance(value, str):
             raise bad_request(
-                f"Invalid '{param}.{key}': values must be strings of at most 512 characters.",
+                f"Invalid type for '{param}.{key}': expected a string, but got {_json_kind(value)} instead.",
                 param=f"{param}.{key}",
             )
+        if len(value) > 512:
+            raise bad_request(
+                f"Invalid '{param}.{key}': string too long. Expected a string with maximum length 512, "
+                f"but got a string with length {len(value)} instead.",
+                param=f"{param}.{key}",
+                code="string_above_max_length",
+            )
     return {str(k): str(v) for k, v in pairs.items()}
+
+
+def _json_kind(value: object) -> str:
+    """How the API names a JSON value's type in its errors (``a boolean``, ``an integer``...)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a decimal"
+    if isinstance(value, Mapping):
+        return "an object"
+    return "an array" if isinstance(value, (list, tuple)) else f"a {type(value).__name__}"
 
 
 class Listing(BaseModel, Generic[T]):

@@ -26,9 +26,9 @@ from ..._errors import bad_request, not_found
 from ...store import StoredRecord
 from ...translate.from_conversations import is_legacy_message, item_to_message
 from ...translate.to_conversations import message_to_item
-from .common import Listing, MessageMeta, check_metadata, list_args
+from .common import Listing, MessageMeta, check_metadata, list_args, request_options
 from .runs import ensure_no_active_run
-from .threads import request_options, retrieve_conversation, thread_not_found
+from .threads import retrieve_conversation, thread_not_found
 
 __all__ = ["create_message", "delete_message", "list_messages", "retrieve_message", "update_message"]
 
@@ -93,7 +93,7 @@ def create_message(context: Context, args: Mapping[str, Any]) -> Op[Message]:
     item = message_to_item(role=args.get("role"), content=args.get("content"))
     metadata = check_metadata(args.get("metadata"))
     options = request_options(args)
-    yield from ensure_no_active_run(context, thread_id, action="add messages to")
+    yield from ensure_no_active_run(context, thread_id, action="add messages to", args=args)
     try:
         created: ConversationItemList = yield Call(
             ("conversations", "items", "create"), {"conversation_id": thread_id, "items": [item], **options}

@@ -50,6 +50,7 @@ from .common import (
     latest_run,
     list_args,
     page_records,
+    request_options,
     require,
 )
 
@@ -72,8 +73,9 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 EXPIRY_SECONDS = 600
+# a run in these states belongs to the call driving its model turn (the legacy API refused updates then)
+_BUSY_STATUSES = frozenset({"queued", "in_progress"})
 TERMINAL_STATUSES = frozenset({"requires_action", "cancelled", "completed", "failed", "expired", "incomplete"})
-_REQUEST_OPTIONS = ("extra_headers", "extra_query", "timeout")
 _EXPIRED_OUTPUT = "The run expired before this tool call was answered."
 _CANCELLED_OUTPUT = "The run was cancelled before this tool call was answered."
 _OUTPUT = "function_call_output"
@@ -128,13 +130,10 @@ def _dump(model: BaseModel) -> dict[str, Any]:
     return model.model_dump(mode="json", by_alias=True, warnings=False)
 
 
-def _load(context: Context, thread_id: str, run_id: str) -> RunState:
+def _load(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any] | None = None) -> RunState:
+    """The stored run; the request options of the call (``args``) go with whatever requests it leads to."""
     record = require(context.store, "run", run_id, parent_id=thread_id)
-    return RunState.model_validate(dict(record.data))
-
-
-def _options(args: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: args[k] for k in _REQUEST_OPTIONS if k in args}
+    return RunState.model_validate({**record.data, "options": request_options(args or {})})
 
 
 # --- building a run -------------------------------------------------------------------------------
@@ -225,7 +224,7 @@ def _prepare(context: Context, thread_id: str, args: Mapping[str, Any]) -> RunSt
             thread.data.get("tool_resources") if thread else None,
             run["tool_resources"] or None,
         ],
-        options=_options(args),
+        options=request_options(args),
     )
     return state.with_run(legacy)
 
@@ -242,23 +241,26 @@ def _message_items(messages: Sequence[Mapping[str, Any]] | None) -> list[dict[st
 # --- the guard: one active run per thread ------------------------------------------------------
 
 
-def ensure_no_active_run(context: Context, thread_id: str, *, action: str) -> Op[None]:
+def ensure_no_active_run(
+    context: Context, thread_id: str, *, action: str, args: Mapping[str, Any] | None = None
+) -> Op[None]:
     """Raise the legacy 400 when the thread has an active run (expiring a stale one first).
 
     ``action`` completes the legacy message: ``"add messages to"`` gives ``Can't add messages to
     thread_x while a run run_y is active.``
     """
-    run = yield from _settle_latest(context, thread_id)
+    run = yield from _settle_latest(context, thread_id, args)
     if run is not None and run.status in ACTIVE_RUN_STATUSES:
         raise bad_request(f"Can't {action} {thread_id} while a run {run.id} is active.")
 
 
-def _settle_latest(context: Context, thread_id: str) -> Op[Run | None]:
-    """The thread's latest run, expired first when its time has passed."""
+def _settle_latest(context: Context, thread_id: str, args: Mapping[str, Any] | None = None) -> Op[Run | None]:
+    """The thread's latest run, expired first when its time has passed (with the options of ``args``)."""
     record = latest_run(context.store, thread_id)
     if record is None:
         return None
-    state = yield from settle_expiry(context, RunState.model_validate(dict(record.data)))
+    state = RunState.model_validate({**record.data, "options": request_options(args or {})})
+    state = yield from settle_expiry(context, state)
     return state.legacy()
 
 
@@ -292,7 +294,9 @@ def _answer_pending(context: Context, state: RunState, output: str) -> Op[None]:
         return
     calls = run.required_action.submit_tool_outputs.tool_calls
     items = to_responses.tool_outputs_to_items([{"tool_call_id": c.id, "output": output} for c in calls])
-    yield Call(("conversations", "items", "create"), {"conversation_id": run.thread_id, "items": items})
+    yield Call(
+        ("conversations", "items", "create"), {"conversation_id": run.thread_id, "items": items, **state.options}
+    )
 
 
 def _close_tool_step(context: Context, state: RunState, *, status: str, outputs: Mapping[str, str]) -> RunState:
@@ -500,7 +504,7 @@ def _begin(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[tupl
     state = _prepare(context, thread_id, args)
     input_items = _message_items(args.get("additional_messages"))
     # the legacy API refused a second active run with the message ``_insert`` raises
-    yield from _settle_latest(context, thread_id)
+    yield from _settle_latest(context, thread_id, args)
     _insert(context, state)
     state = _set_status(context, state, "in_progress")
     return state, _request(state, input_items)
@@ -515,9 +519,9 @@ def create_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[
     return state.legacy()
 
 
-def retrieve_run(context: Context, thread_id: str, run_id: str) -> Op[Run]:
+def retrieve_run(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[Run]:
     """``runs.retrieve``: the stored run (expired when its time has passed)."""
-    state = yield from settle_expiry(context, _load(context, thread_id, run_id))
+    state = yield from settle_expiry(context, _load(context, thread_id, run_id, args))
     return state.legacy()
 
 
@@ -525,15 +529,18 @@ def poll_run(context: Context, thread_id: str, run_id: str, args: Mapping[str, A
     """``runs.poll``: re-read the run until it reaches a terminal state (another process may drive it)."""
     interval = float(args.get("poll_interval_ms", 1000)) / 1000
     while True:
-        run = yield from retrieve_run(context, thread_id, run_id)
+        run = yield from retrieve_run(context, thread_id, run_id, args)
         if run.status in TERMINAL_STATUSES:
             return run
         yield Sleep(interval)
 
 
 def update_run(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[Run]:
-    """``runs.update``: metadata, kept in the store."""
+    """``runs.update``: metadata, kept in the store; not while the run's model turn is under way."""
     state = _load(context, thread_id, run_id)
+    status = state.run["status"]
+    if status in _BUSY_STATUSES:
+        raise bad_request(f"Cannot update run with status '{status}'.")
     if "metadata" in args:
         run = state.legacy().model_copy(update={"metadata": check_metadata(args["metadata"])})
         state = state.with_run(run)
@@ -542,9 +549,9 @@ def update_run(context: Context, thread_id: str, run_id: str, args: Mapping[str,
     yield
 
 
-def cancel_run(context: Context, thread_id: str, run_id: str) -> Op[Run]:
+def cancel_run(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[Run]:
     """``runs.cancel``: a ``requires_action`` run is cancelled and its pending calls answered."""
-    state = yield from settle_expiry(context, _load(context, thread_id, run_id))
+    state = yield from settle_expiry(context, _load(context, thread_id, run_id, args))
     run = state.legacy()
     if run.status not in ACTIVE_RUN_STATUSES:
         raise bad_request(f"Cannot cancel run with status '{run.status}'.")
@@ -589,7 +596,7 @@ class _Resumed(NamedTuple):
 
 def _resume(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[_Resumed]:
     """Answer the run's pending calls."""
-    state = yield from settle_expiry(context, _load(context, thread_id, run_id))
+    state = yield from settle_expiry(context, _load(context, thread_id, run_id, args))
     tool_outputs = list(args.get("tool_outputs") or [])
     outputs = _check_outputs(state.legacy(), tool_outputs)
     step_id = state.tool_step_id
@@ -597,7 +604,7 @@ def _resume(context: Context, thread_id: str, run_id: str, args: Mapping[str, An
     undo = [state.record(), *([step] if step is not None else [])]
     with context.store.transaction(lock=thread_id):
         state = _close_tool_step(context, state, status="completed", outputs=outputs)
-        state = state.model_copy(update={"options": {**state.options, **_options(args)}})
+        state = state.model_copy(update={"options": {**state.options, **request_options(args)}})
         waiting = state.with_run(state.legacy().model_copy(update={"required_action": None}))
         state = _set_status(context, _set_status(context, waiting, "queued"), "in_progress")
     return _Resumed(state, _request(state, to_responses.tool_outputs_to_items(tool_outputs)), step_id, undo)
@@ -621,7 +628,7 @@ def stream_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[
     state = _prepare(context, thread_id, args)
     input_items = _message_items(args.get("additional_messages"))
     # the legacy API refused a second active run with the message ``_insert`` raises
-    yield from _settle_latest(context, thread_id)
+    yield from _settle_latest(context, thread_id, args)
     _insert(context, state)
     try:
         yield Emit(ThreadRunCreated(data=state.legacy(), event="thread.run.created"))
@@ -754,11 +761,15 @@ def _request_of(stream: Any) -> httpx2.Request:
 
 
 def list_runs(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[Listing[Run]]:
-    """``runs.list``: the thread's runs from the store, legacy paging."""
+    """``runs.list``: the thread's runs from the store, legacy paging; the legacy 404 for an unknown thread."""
     records, has_more = page_records(context.store, "run", list_args(args), parent_id=thread_id)
+    if not records and context.store.get("thread", thread_id) is None:
+        # no trace of the thread here: it may be a conversation made without the shim, or none at all
+        from .threads import retrieve_conversation
+
+        yield from retrieve_conversation(thread_id, request_options(args))
     runs = [RunState.model_validate(dict(r.data)).legacy() for r in records]
     return Listing[Run](data=runs, has_more=has_more)
-    yield
 
 
 # --- threads.create_and_run ----------------------------------------------------------------------
@@ -767,7 +778,7 @@ def list_runs(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[L
 def _thread_args(args: Mapping[str, Any]) -> dict[str, Any]:
     thread = cast(Mapping[str, Any], args.get("thread") or {})
     out = {k: thread[k] for k in ("messages", "metadata", "tool_resources") if thread.get(k) is not None}
-    return {**out, **_options(args)}
+    return {**out, **request_options(args)}
 
 
 def _new_thread(context: Context, args: Mapping[str, Any]) -> Op[Thread]:

@@ -21,12 +21,11 @@ from ...store import StoredRecord
 from ...translate.from_conversations import conversation_to_thread
 from ...translate.legacy import tool_resources as check_tool_resources
 from ...translate.to_conversations import item_batches, thread_message_to_item
-from .common import MessageMeta, check_metadata
+from .common import MessageMeta, check_metadata, request_options
 
 __all__ = [
     "create_thread",
     "delete_thread",
-    "request_options",
     "retrieve_conversation",
     "retrieve_thread",
     "thread_record",
@@ -34,13 +33,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-_OPTIONS = ("extra_headers", "extra_query", "timeout")
-
-
-def request_options(args: Mapping[str, Any]) -> dict[str, Any]:
-    """The request options the caller gave, to pass on to every underlying request."""
-    return {name: args[name] for name in _OPTIONS if name in args}
 
 
 def thread_not_found(thread_id: str) -> openai.NotFoundError:
