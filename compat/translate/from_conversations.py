@@ -46,7 +46,7 @@ from openai.types.responses import (
     ResponseOutputText,
 )
 
-from .from_responses import output_message_to_message, output_text_to_content
+from .from_responses import MessageIncompleteReason, output_message_to_message, output_text_to_content
 from .legacy import thread_object
 
 __all__ = ["conversation_to_thread", "is_legacy_message", "item_to_message"]
@@ -119,8 +119,10 @@ def item_to_message(
     run_id: str | None = None,
     completed_at: int | None = None,
     incomplete_at: int | None = None,
+    incomplete_reason: MessageIncompleteReason | None = None,
 ) -> Message:
-    """The legacy message of a user or assistant ``message`` item (see :func:`is_legacy_message`)."""
+    """The legacy message of a user or assistant ``message`` item (see :func:`is_legacy_message`);
+    ``incomplete_reason`` says why an incomplete assistant item is (the item does not)."""
     if item.role == "assistant":
         message = output_message_to_message(
             item=_output_message(item),
@@ -129,6 +131,7 @@ def item_to_message(
             assistant_id=assistant_id,
             created_at=created_at,
             metadata=metadata,
+            incomplete_reason=incomplete_reason,
         )
         times = {"completed_at": completed_at, "incomplete_at": incomplete_at}
         update: dict[str, Any] = {key: value for key, value in times.items() if value is not None}

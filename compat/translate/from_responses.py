@@ -15,6 +15,10 @@ Rules:
 - Each output ``message`` item is a legacy assistant message with the item's id, and one
   ``message_creation`` step. All ``function_call`` items of one response are one ``tool_calls`` step
   whose outputs are filled in once submitted. The first step of a response carries its usage.
+- Message steps end ``completed``, also when the response stopped ``incomplete`` (the step did create
+  its message); ``failed`` when the response failed or was cancelled. An incomplete message carries
+  ``incomplete_details.reason``: ``max_output_tokens`` → ``max_tokens``, ``content_filter`` →
+  ``content_filter``. An ``incomplete`` run has ``completed_at`` set, as it had in the legacy API.
 - ``output_text`` parts become ``text`` content; ``refusal`` parts ``refusal`` content. Annotations:
   ``file_citation`` → ``file_citation`` (no quoted text is available: ``text`` is empty and both
   indexes are the citation's ``index``); ``file_path`` → ``file_path``; ``url_citation`` and
@@ -40,6 +44,7 @@ from openai.types.beta.threads import (
 from openai.types.beta.threads.annotation import Annotation
 from openai.types.beta.threads.file_citation_annotation import FileCitation
 from openai.types.beta.threads.file_path_annotation import FilePath
+from openai.types.beta.threads.message import IncompleteDetails as MessageIncompleteDetails
 from openai.types.beta.threads.message_content import MessageContent
 from openai.types.beta.threads.required_action_function_tool_call import (
     Function as RequiredFunction,
@@ -72,8 +77,11 @@ from openai.types.responses import (
 from pydantic import BaseModel
 
 __all__ = [
+    "MessageIncompleteReason",
     "function_calls",
     "message_creation_step",
+    "message_incomplete_reason",
+    "message_step_status",
     "output_message_to_message",
     "output_text_to_content",
     "response_to_run",
@@ -86,6 +94,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 StepStatus = Literal["in_progress", "cancelled", "failed", "completed", "expired"]
+MessageIncompleteReason = Literal["content_filter", "max_tokens", "run_cancelled", "run_expired", "run_failed"]
+"""The legacy ``Message.incomplete_details.reason``."""
 
 
 def _legacy_usage(*, prompt: int, completion: int, total: int, cached: int, reasoning: int) -> dict[str, Any]:
@@ -199,6 +209,7 @@ def response_to_run(*, run: Run, response: Response, usage: RunUsage | None, now
         update = {
             "status": "incomplete",
             "incomplete_details": _incomplete_details(response),
+            "completed_at": now,
             "expires_at": None,
         }
         return run.model_copy(update={**base, **update})
@@ -247,6 +258,17 @@ def _content(item: ResponseOutputMessage) -> list[MessageContent]:
     return content
 
 
+def message_incomplete_reason(response: Response) -> MessageIncompleteReason | None:
+    """Why the incomplete messages of ``response`` are incomplete, in legacy words (``None`` when the
+    response gives no reason)."""
+    reason = response.incomplete_details.reason if response.incomplete_details else None
+    if reason == "max_output_tokens":
+        return "max_tokens"
+    if reason == "content_filter":
+        return "content_filter"
+    return None
+
+
 def output_message_to_message(
     *,
     item: ResponseOutputMessage,
@@ -255,9 +277,12 @@ def output_message_to_message(
     assistant_id: str | None,
     created_at: int,
     metadata: Mapping[str, str] | None = None,
+    incomplete_reason: MessageIncompleteReason | None = None,
 ) -> Message:
-    """An assistant ``message`` output item as a legacy message (id = item id)."""
+    """An assistant ``message`` output item as a legacy message (id = item id); ``incomplete_reason`` is
+    the legacy ``incomplete_details.reason`` of an incomplete item (see :func:`message_incomplete_reason`)."""
     completed = item.status == "completed"
+    details = None if completed or incomplete_reason is None else MessageIncompleteDetails(reason=incomplete_reason)
     return Message(
         id=item.id,
         object="thread.message",
@@ -272,7 +297,7 @@ def output_message_to_message(
         status="completed" if completed else "incomplete",
         completed_at=created_at if completed else None,
         incomplete_at=None if completed else created_at,
-        incomplete_details=None,
+        incomplete_details=details,
     )
 
 
@@ -344,15 +369,21 @@ def tool_calls_step(
     return _step(step_id=step_id, run=run, details=details, created_at=created_at, status=status, usage=usage)
 
 
+def message_step_status(response: Response) -> StepStatus:
+    """How the message steps of an ended response end: ``completed``, also when the response stopped
+    ``incomplete`` (the legacy step completed with the message cut short); ``failed`` otherwise."""
+    return "completed" if response.status in ("completed", "incomplete") else "failed"
+
+
 def response_to_steps(*, run: Run, response: Response, new_step_id: Callable[[], str], now: int) -> list[RunStep]:
     """The run steps one ended response produced, in output order.
 
-    Message steps are ``completed`` (``incomplete``/``failed`` responses leave theirs ``failed``); a
-    ``tool_calls`` step is ``in_progress`` until its outputs are submitted.
+    Message steps are ``completed`` (see :func:`message_step_status`); a ``tool_calls`` step is
+    ``in_progress`` until its outputs are submitted.
     """
     usage = usage_to_run_usage(response.usage)
     steps: list[RunStep] = []
-    message_status: StepStatus = "completed" if response.status == "completed" else "failed"
+    message_status = message_step_status(response)
     calls = function_calls(response)
     for item in response.output:
         step_usage = usage if not steps else None

@@ -16,18 +16,21 @@ Rules:
   ``text`` block with one annotation delta (``from_responses`` rules: ``file_citation`` and
   ``file_path`` only; the others are dropped). A part that gets no delta is announced with an empty
   block before a later part of the same message, so that content indexes stay dense for clients.
-- ``message`` item done → ``thread.message.completed`` (or ``thread.message.incomplete``), the message
-  built by ``from_responses.output_message_to_message`` from the done item.
+- ``message`` item done → ``thread.message.completed``, the message built by
+  ``from_responses.output_message_to_message`` from the done item. An item done ``incomplete`` is closed
+  by the terminal event (``thread.message.incomplete``), which carries the reason
+  (``incomplete_details.reason``, ``from_responses.message_incomplete_reason``).
 - The first ``function_call`` item opens the response's one ``tool_calls`` step
   (``thread.run.step.created`` with no tool calls yet, ``thread.run.step.in_progress``); every call
   adds a ``thread.run.step.delta`` announcing it (``index``, ``id`` = ``call_id``, ``name``,
   ``arguments: ""``, ``output: null``) and every ``response.function_call_arguments.delta`` a step
   delta with the argument fragment.
 - The terminal event (``response.completed`` / ``failed`` / ``incomplete``) closes what is still open:
-  messages that never got their ``output_item.done``, then every message step
-  (``thread.run.step.completed``, or ``thread.run.step.failed`` when the response did not complete; the
-  first step of the response carries its usage). A ``tool_calls`` step stays ``in_progress`` until its
-  outputs are submitted, so it gets no event here. Then the run event built by
+  incomplete messages and messages that never got their ``output_item.done``, then every message step
+  (``thread.run.step.completed``, also for an ``incomplete`` response, or ``thread.run.step.failed``
+  when it failed or was cancelled: ``from_responses.message_step_status``; the first step of the
+  response carries its usage). A ``tool_calls`` step stays ``in_progress`` until its outputs are
+  submitted, so it gets no event here. Then the run event built by
   ``from_responses.response_to_run``: ``thread.run.requires_action`` | ``completed`` | ``incomplete`` |
   ``failed`` | ``cancelled``; a failed run is followed by a legacy ``error`` event.
 - A stream ``error`` event ends the run at once as failed (``last_error`` from the error) with the same
@@ -370,9 +373,12 @@ class RunStreamState:
         return []
 
     def _on_item_done(self, item: ResponseOutputItem) -> list[AssistantStreamEvent]:
-        """A ``message`` is completed (or incomplete); a ``function_call`` gets its final arguments."""
+        """A ``message`` is completed; an incomplete one is closed by the terminal event, which says why
+        (``incomplete_details``); a ``function_call`` gets its final arguments."""
         events = [] if self._seen(item) else self._on_item_added(item)
-        if isinstance(item, ResponseOutputMessage):
+        if isinstance(item, ResponseOutputMessage) and item.status != "completed":
+            self._items[item.id] = item.model_copy(deep=True)
+        elif isinstance(item, ResponseOutputMessage):
             events += self._close_message(item)
         elif isinstance(item, ResponseFunctionToolCall):
             events += self._complete_function_call(item)
@@ -407,8 +413,10 @@ class RunStreamState:
             ThreadMessageInProgress(event="thread.message.in_progress", data=message),
         ]
 
-    def _close_message(self, item: ResponseOutputMessage) -> list[AssistantStreamEvent]:
-        message = self._build_message(item, created_at=self._messages[item.id].created_at)
+    def _close_message(
+        self, item: ResponseOutputMessage, *, response: Response | None = None
+    ) -> list[AssistantStreamEvent]:
+        message = self._build_message(item, created_at=self._messages[item.id].created_at, response=response)
         self._messages[item.id] = message
         self._closed_messages.add(item.id)
         if message.status == "completed":
@@ -593,7 +601,8 @@ class RunStreamState:
         return events
 
     def _close_missing_items(self, response: Response) -> list[AssistantStreamEvent]:
-        """Closes the items whose ``output_item.done`` never came (from the response's output if there)."""
+        """Closes the incomplete messages and the items whose ``output_item.done`` never came (from the
+        response's output if there)."""
         events: list[AssistantStreamEvent] = []
         for item in response.output:
             if isinstance(item, (ResponseOutputMessage, ResponseFunctionToolCall)) and (
@@ -602,13 +611,13 @@ class RunStreamState:
                 events += self._on_item_done(item)
         for item_id, item in self._items.items():
             if item_id not in self._closed_messages:
-                events += self._close_message(item)
+                events += self._close_message(item, response=response)
         return events
 
     def _end_steps(self, response: Response) -> list[AssistantStreamEvent]:
         """Final step snapshots: the first carries the response's usage; message steps end."""
         usage = from_responses.usage_to_run_usage(response.usage)
-        status = "completed" if response.status == "completed" else "failed"
+        status = from_responses.message_step_status(response)
         events: list[AssistantStreamEvent] = []
         for position, (step_id, step) in enumerate(self._steps.items()):
             step_usage = usage if position == 0 else None
@@ -639,13 +648,17 @@ class RunStreamState:
     def _run_usage(self, response: Response) -> RunUsage | None:
         return from_responses.run_usage([self._prior_usage, from_responses.usage_to_run_usage(response.usage)])
 
-    def _build_message(self, item: ResponseOutputMessage, *, created_at: int) -> Message:
+    def _build_message(
+        self, item: ResponseOutputMessage, *, created_at: int, response: Response | None = None
+    ) -> Message:
+        """The message of ``item``; ``response``, once ended, says why an incomplete one is."""
         return from_responses.output_message_to_message(
             item=item,
             thread_id=self._run_before.thread_id,
             run_id=self._run_before.id,
             assistant_id=self._run_before.assistant_id,
             created_at=created_at,
+            incomplete_reason=from_responses.message_incomplete_reason(response) if response else None,
         )
 
     def _in_progress_message(self, item: ResponseOutputMessage, *, created_at: int) -> Message:

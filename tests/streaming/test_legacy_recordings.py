@@ -59,19 +59,6 @@ ACCEPTED_MESSAGE = {
 }
 
 
-# Differences that are defects of the shim, each pinned by a strict xfail test below; the broad
-# comparisons skip them so that they guard everything else.
-KNOWN_DEFECTS = {
-    "thread.run.step.completed.status: recorded 'completed', got 'failed'": "test_an_incomplete_message_step_completes",
-    "thread.run.step.completed.completed_at: recorded *, got None": "test_an_incomplete_message_step_completes",
-    "thread.run.step.completed.failed_at: recorded None, got *": "test_an_incomplete_message_step_completes",
-    "thread.message.incomplete.incomplete_details: recorded {'reason': 'max_tokens'}, got None": (
-        "test_an_incomplete_message_says_why"
-    ),
-    "thread.run.incomplete.completed_at: recorded *, got None": "test_an_incomplete_run_has_completed_at",
-}
-
-
 def _events(stream: Iterable[AssistantStreamEvent]) -> list[tuple[str, Any]]:
     return [(event.event, event.data.to_dict()) for event in stream]
 
@@ -81,7 +68,6 @@ def _recorded(events: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
 
 
 def _check(found: list[str]) -> None:
-    found = rec.without_accepted(found, KNOWN_DEFECTS)
     assert not found, "\n".join(found)
 
 
@@ -184,9 +170,7 @@ def test_streamed_incomplete_run_matches_recording(client: compat.OpenAI, emulat
         thread_id=thread.id, assistant_id=assistant.id, max_completion_tokens=16, stream=True
     )
 
-    # the step event name is a known defect (test_an_incomplete_message_step_completes)
-    events = [("thread.run.step.completed" if n == "thread.run.step.failed" else n, d) for n, d in _events(stream)]
-    _check(rec.stream_differences(recorded, events, ACCEPTED_INCOMPLETE))
+    _check(rec.stream_differences(recorded, _events(stream), ACCEPTED_INCOMPLETE))
 
 
 # --- objects ---------------------------------------------------------------------------------------
@@ -327,8 +311,7 @@ def test_run_step_objects_match_recording(client: compat.OpenAI, emulator: Emula
     _check(rec.without_accepted(rec.differences(message_step, _dict(listed[1]), "step"), ACCEPTED_STEP))
 
 
-# --- known defects -----------------------------------------------------------------------------------
-# Each fix changes objects that existing snapshot tests pin field by field; the reasons name them.
+# --- single fields ---------------------------------------------------------------------------------
 
 
 def _incomplete_stream(client: compat.OpenAI, emulator: Emulator) -> list[tuple[str, Any]]:
@@ -407,43 +390,18 @@ def test_a_run_function_without_parameters_gets_the_empty_schema(client: compat.
     assert _dict(run)["tools"] == recorded["tools"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "compat/translate/stream.py _end_steps and compat/translate/from_responses.py response_to_steps: the "
-        "message step of an incomplete response ends with thread.run.step.failed (status failed, failed_at); "
-        "the recording has thread.run.step.completed (status completed, completed_at); pinned by "
-        "tests/translate/test_stream.py::test_incomplete_response"
-    ),
-)
 def test_an_incomplete_message_step_completes(client: compat.OpenAI, emulator: Emulator) -> None:
     events = _incomplete_stream(client, emulator)
     step = next(d for n, d in events if n.startswith("thread.run.step.") and d["status"] != "in_progress")
     assert (step["status"], step["failed_at"]) == ("completed", None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "compat/translate/from_responses.py output_message_to_message: an incomplete message has "
-        "incomplete_details null; the recording has {'reason': 'max_tokens'}; pinned by "
-        "tests/translate/test_stream.py::test_incomplete_response"
-    ),
-)
 def test_an_incomplete_message_says_why(client: compat.OpenAI, emulator: Emulator) -> None:
     events = _incomplete_stream(client, emulator)
     message = next(d for n, d in events if n == "thread.message.incomplete")
     assert message["incomplete_details"] == {"reason": "max_tokens"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "compat/translate/from_responses.py response_to_run: an incomplete run has completed_at null; the "
-        "recording sets completed_at when the run stops incomplete; pinned by "
-        "tests/translate/test_stream.py::test_incomplete_response"
-    ),
-)
 def test_an_incomplete_run_has_completed_at(client: compat.OpenAI, emulator: Emulator) -> None:
     events = _incomplete_stream(client, emulator)
     run = events[-1][1]

@@ -91,6 +91,16 @@ def test_assistant_items_convert_exactly_as_response_output_messages() -> None:
     )
 
 
+def test_an_incomplete_assistant_item_says_why_when_told() -> None:
+    item = _item("assistant", [{"type": "output_text", "text": "Once", "annotations": []}], status="incomplete")
+
+    message = item_to_message(item=item, thread_id="conv_1", created_at=5, incomplete_reason="content_filter")
+
+    assert (message.status, message.incomplete_at, message.completed_at) == ("incomplete", 5, None)
+    assert message.incomplete_details is not None
+    assert message.incomplete_details.model_dump() == {"reason": "content_filter"}
+
+
 def test_user_items_become_text_and_image_content() -> None:
     item = _item(
         "user",

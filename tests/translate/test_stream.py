@@ -171,7 +171,12 @@ def assert_same_as_non_streaming(state: RunStreamState, prior_usage: RunUsage | 
     )
     assert state.messages == [
         from_responses.output_message_to_message(
-            item=item, thread_id=RUN.thread_id, run_id=RUN.id, assistant_id=RUN.assistant_id, created_at=NOW
+            item=item,
+            thread_id=RUN.thread_id,
+            run_id=RUN.id,
+            assistant_id=RUN.assistant_id,
+            created_at=NOW,
+            incomplete_reason=from_responses.message_incomplete_reason(final),
         )
         for item in final.output
         if isinstance(item, ResponseOutputMessage)
@@ -411,7 +416,9 @@ def message_step(step_id: str, message_id: str, status: str, usage: dict[str, An
     return step_dict(step_id, details, status, usage)
 
 
-def message_dict(message_id: str, status: str, content: list[dict[str, Any]]) -> dict[str, Any]:
+def message_dict(
+    message_id: str, status: str, content: list[dict[str, Any]], incomplete_reason: str | None = None
+) -> dict[str, Any]:
     return {
         "id": message_id,
         "object": "thread.message",
@@ -426,7 +433,7 @@ def message_dict(message_id: str, status: str, content: list[dict[str, Any]]) ->
         "metadata": {},
         "completed_at": NOW if status == "completed" else None,
         "incomplete_at": NOW if status == "incomplete" else None,
-        "incomplete_details": None,
+        "incomplete_details": {"reason": incomplete_reason} if incomplete_reason else None,
     }
 
 
@@ -587,7 +594,8 @@ def test_parallel_function_calls() -> None:
 
 
 def test_incomplete_response() -> None:
-    """``max_output_tokens``: the message is incomplete, its step failed, the run incomplete."""
+    """``max_output_tokens``: the message is incomplete (``max_tokens``), its step completed, the run
+    incomplete; the message is closed once the response says why."""
     cut = ev.message("msg_1", [ev.text("Once upon")], "incomplete")
     final = ev.response("incomplete", [cut], usage=ev.usage(10, 5), incomplete_details={"reason": "max_output_tokens"})
     state, legacy = translate(ev.Stream().start().message(0, cut, [["Once", " upon"]]).incomplete(final))
@@ -596,18 +604,39 @@ def test_incomplete_response() -> None:
         *opening(message_step("step_1", "msg_1", "in_progress"), message_dict("msg_1", "in_progress", [])),
         message_delta("msg_1", {"index": 0, "type": "text", "text": {"value": "Once", "annotations": []}}),
         message_delta("msg_1", {"index": 0, "type": "text", "text": {"value": " upon"}}),
-        {"event": "thread.message.incomplete", "data": message_dict("msg_1", "incomplete", [text_block("Once upon")])},
-        {"event": "thread.run.step.failed", "data": message_step("step_1", "msg_1", "failed", USAGE)},
+        {
+            "event": "thread.message.incomplete",
+            "data": message_dict("msg_1", "incomplete", [text_block("Once upon")], "max_tokens"),
+        },
+        {"event": "thread.run.step.completed", "data": message_step("step_1", "msg_1", "completed", USAGE)},
         {
             "event": "thread.run.incomplete",
             "data": run_dict(
                 status="incomplete",
+                completed_at=NOW,
                 expires_at=None,
                 incomplete_details={"reason": "max_completion_tokens"},
                 usage=USAGE,
             ),
         },
     ]
+    assert_same_as_non_streaming(state)
+
+
+def test_a_content_filtered_message_says_why() -> None:
+    cut = ev.message("msg_1", [ev.text("Once")], "incomplete")
+    final = ev.response("incomplete", [cut], usage=ev.usage(10, 1), incomplete_details={"reason": "content_filter"})
+    state, legacy = translate(ev.Stream().start().message(0, cut, [["Once"]]).incomplete(final))
+
+    closing = [dump(event) for event in legacy if event.event == "thread.message.incomplete"]
+    assert closing == [
+        {
+            "event": "thread.message.incomplete",
+            "data": message_dict("msg_1", "incomplete", [text_block("Once")], "content_filter"),
+        }
+    ]
+    assert state.run.incomplete_details is not None and state.run.incomplete_details.reason is None
+    assert_legacy_sequence(legacy)
     assert_same_as_non_streaming(state)
 
 
