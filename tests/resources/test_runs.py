@@ -1313,3 +1313,24 @@ async def test_async_streamed_run_forwards_request_options_to_every_request(
     ]
     added = (await async_client.beta.threads.messages.list(THREAD, order="asc")).data[1]
     assert added.metadata == {"k": "v"}
+
+
+def test_an_incomplete_run_lists_its_message_as_incomplete(client: OpenAI, emulator: Emulator) -> None:
+    """The message of a response cut by the token limit: ``incomplete`` with the legacy reason, listed alike."""
+    emulator.queue(Turn.incomplete("max_output_tokens", text="It is 57°F and"))
+    run = client.beta.threads.runs.create(_thread(client), assistant_id=_assistant(client), max_completion_tokens=16)
+
+    message, _question = client.beta.threads.messages.list(run.thread_id).data
+
+    assert (run.status, run.incomplete_details and run.incomplete_details.reason) == (
+        "incomplete",
+        "max_completion_tokens",
+    )
+    assert message.model_dump(include={"role", "status", "completed_at", "incomplete_at", "incomplete_details"}) == {
+        "role": "assistant",
+        "status": "incomplete",
+        "completed_at": None,
+        "incomplete_at": NOW,
+        "incomplete_details": {"reason": "max_tokens"},
+    }
+    assert client.beta.threads.messages.retrieve(message.id, thread_id=run.thread_id) == message

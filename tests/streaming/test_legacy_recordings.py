@@ -33,7 +33,6 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-import pytest
 from openai.types.beta import AssistantStreamEvent
 
 import compat
@@ -372,13 +371,6 @@ def test_a_function_without_parameters_gets_the_empty_schema(client: compat.Open
     assert _dict(assistant)["tools"] == recorded["tools"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "compat/resources/core/runs.py _legacy_tools: tools given to the run itself are copied with "
-        "parameters: null; it should return compat.translate.legacy.run_tools(tools)"
-    ),
-)
 def test_a_run_function_without_parameters_gets_the_empty_schema(client: compat.OpenAI, emulator: Emulator) -> None:
     """Tools given to the run replace the assistant's; the run shows them as the legacy API stored them."""
     stream = rec.dotnet_stream("AssistantsTests_StreamingToolCall", r"/threads/runs")

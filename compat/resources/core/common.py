@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from ..._errors import bad_request, not_found
 from ...store import Kind, Order, Store, StoredRecord
+from ...translate.from_responses import MessageIncompleteReason
 
 __all__ = [
     "ListArgs",
@@ -183,6 +184,7 @@ class MessageMeta(BaseModel):
     run_id: str | None = None
     completed_at: int | None = None
     incomplete_at: int | None = None
+    incomplete_reason: MessageIncompleteReason | None = None
 
     def to_record(self, *, message_id: str, thread_id: str) -> StoredRecord:
         """The store row for this message."""

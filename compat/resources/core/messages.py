@@ -61,6 +61,7 @@ def _to_message(item: ConversationMessage, thread_id: str, meta: MessageMeta) ->
         run_id=meta.run_id,
         completed_at=meta.completed_at,
         incomplete_at=meta.incomplete_at,
+        incomplete_reason=meta.incomplete_reason,
     )
 
 

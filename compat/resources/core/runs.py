@@ -39,7 +39,7 @@ from ..._context import Context
 from ..._effects import Call, Emit, Op, Pull, Sleep
 from ..._errors import bad_request, not_found
 from ...store import StoredRecord
-from ...translate import from_responses, to_responses
+from ...translate import from_responses, legacy, to_responses
 from ...translate.legacy import tool_resources as check_tool_resources
 from ...translate.stream import RunStreamState
 from .common import (
@@ -139,20 +139,6 @@ def _load(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]
 # --- building a run -------------------------------------------------------------------------------
 
 
-def _legacy_tools(tools: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for given_tool in tools:
-        tool = dict(given_tool)
-        if tool.get("type") == "function":
-            function = dict(cast(Mapping[str, Any], tool.get("function") or {}))
-            function.setdefault("description", None)
-            function.setdefault("parameters", None)
-            function["strict"] = bool(function.get("strict") or False)
-            tool["function"] = function
-        out.append(tool)
-    return out
-
-
 def _instructions(assistant: Mapping[str, Any], args: Mapping[str, Any]) -> str | None:
     base = args["instructions"] if args.get("instructions") is not None else assistant.get("instructions")
     extra = args.get("additional_instructions")
@@ -191,7 +177,7 @@ def build_run(
         "last_error": None,
         "model": _setting(assistant, args, "model", None),
         "instructions": _instructions(assistant, args),
-        "tools": _legacy_tools(tools),
+        "tools": legacy.run_tools(tools),
         "tool_resources": check_tool_resources(args.get("tool_resources")),
         "metadata": check_metadata(args.get("metadata")),
         "temperature": _setting(assistant, args, "temperature", 1.0),
@@ -457,10 +443,19 @@ def _record_turn(
             context.store.put(_step_record(step))
         for item in response.output:
             if isinstance(item, ResponseOutputMessage):
-                meta = MessageMeta(created_at=now, assistant_id=run.assistant_id, run_id=run.id, completed_at=now)
+                meta = _assistant_message_meta(run, item, response, now=now)
                 context.store.put(meta.to_record(message_id=item.id, thread_id=run.thread_id))
         context.store.put(state.record())
     return state
+
+
+def _assistant_message_meta(run: Run, item: ResponseOutputMessage, response: Response, *, now: int) -> MessageMeta:
+    """The record of a message the run wrote: completed, or incomplete with the legacy reason."""
+    meta = MessageMeta(created_at=now, assistant_id=run.assistant_id, run_id=run.id)
+    if item.status == "completed":
+        return meta.model_copy(update={"completed_at": now})
+    reason = from_responses.message_incomplete_reason(response)
+    return meta.model_copy(update={"incomplete_at": now, "incomplete_reason": reason})
 
 
 def _usage_json(response: Response) -> dict[str, Any] | None:
