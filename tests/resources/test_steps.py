@@ -6,7 +6,6 @@ import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from unittest.mock import ANY
 
 import httpx2
 import openai
@@ -76,16 +75,26 @@ def _step(step_id: str, details: dict[str, Any], **fields: Any) -> dict[str, Any
         "expired_at": None,
         "failed_at": None,
         "last_error": None,
-        "metadata": ANY,
+        "metadata": None,
         "object": "thread.run.step",
         "run_id": "run_0001",
         "status": "completed",
         "step_details": details,
         "thread_id": THREAD,
         "type": details["type"],
-        "usage": ANY,
+        "usage": None,
     }
     return {**base, **fields}
+
+
+def _usage(prompt: int, completion: int) -> dict[str, Any]:
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+        "prompt_token_details": {"cached_tokens": 0},
+        "completion_tokens_details": {"reasoning_tokens": 0},
+    }
 
 
 def _tool_calls(*calls: tuple[str, str, str | None]) -> dict[str, Any]:
@@ -131,9 +140,10 @@ def test_steps_of_a_run_in_legacy_order(client: OpenAI, finished_run: str) -> No
     page = client.beta.threads.runs.steps.list(finished_run, thread_id=THREAD)
 
     assert [s.model_dump() for s in page.data] == [
-        _step("step_0003", _message_creation(found)),
+        _step("step_0003", _message_creation(found), usage=_usage(49, 3)),
         _step("step_0002", _tool_calls(("call_a", '{"q":1}', "one"), ("call_b", '{"q":2}', "two"))),
-        _step("step_0001", _message_creation(looking)),
+        # the first step of the first response reports its usage; the tool step of that response does not
+        _step("step_0001", _message_creation(looking), usage=_usage(9, 18)),
     ]
     assert (page.first_id, page.last_id, page.has_more) == ("step_0003", "step_0001", False)  # pyright: ignore[reportAttributeAccessIssue]
 

@@ -89,6 +89,8 @@ class RunState(BaseModel):
     response_ids: list[str] = []
     usages: list[dict[str, Any] | None] = []
     tool_step_id: str | None = None
+    # whether the pending tool step is its response's first step, the one that reports the response's usage
+    tool_step_first: bool = True
     reasoning_effort: str | None = None
     tool_resources: list[dict[str, Any] | None] = []
     options: dict[str, Any] = Field(default_factory=dict[str, Any], exclude=True)
@@ -300,8 +302,9 @@ def _close_tool_step(context: Context, state: RunState, *, status: str, outputs:
         now = context.clock()
         stamp = {"completed": "completed_at", "cancelled": "cancelled_at", "expired": "expired_at"}[status]
         update: dict[str, Any] = {"status": status, stamp: now}
-        if step.usage is None and state.usages and state.usages[-1] is not None:
+        if step.usage is None and state.tool_step_first and state.usages and state.usages[-1] is not None:
             # the step came from the run's latest response: its usage, as the legacy step.completed had
+            # (unless a message step of that response already reports it)
             update["usage"] = construct_type(type_=StepUsage, value=state.usages[-1])
         step = step.model_copy(update=update)
         context.store.put(record.model_copy(update={"data": _dump(step)}))
@@ -437,7 +440,8 @@ def _record_turn(
         )
     finished = from_responses.response_to_run(run=run, response=response, usage=state.summed_usage(), now=now)
     tool_step = next((s.id for s in steps if s.type == "tool_calls"), None)
-    state = state.with_run(finished).model_copy(update={"tool_step_id": tool_step})
+    first = bool(steps) and steps[0].id == tool_step
+    state = state.with_run(finished).model_copy(update={"tool_step_id": tool_step, "tool_step_first": first})
     with context.store.transaction(lock=run.thread_id):
         for step in steps:
             context.store.put(_step_record(step))
