@@ -11,20 +11,10 @@ import openai
 import pytest
 
 from compat import AsyncOpenAI, OpenAI
-from compat.emulator import AsyncEmulatorTransport, Emulator, EmulatorTransport, counter_ids, fixed_clock
+from compat.emulator import AsyncEmulatorTransport, Emulator, EmulatorTransport
 from compat.store.sqlite import SQLiteStore
 
 NOW = 1_700_000_100
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def emulator() -> Emulator:
-    return Emulator(ids=counter_ids(), clock=fixed_clock())
 
 
 def _deterministic(client: OpenAI | AsyncOpenAI) -> None:

@@ -21,20 +21,10 @@ CONVERSATION_TIME = 1_700_000_000
 THREAD = "conv_0001"
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def _deterministic(client: OpenAI | AsyncOpenAI) -> None:
     counter = itertools.count(1)
     client.compat_context.ids = lambda prefix: f"{prefix}_{next(counter):04d}"
     client.compat_context.clock = lambda: NOW
-
-
-@pytest.fixture
-def emulator() -> Emulator:
-    return Emulator(ids=counter_ids(), clock=fixed_clock())
 
 
 @pytest.fixture

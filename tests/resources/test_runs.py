@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,8 @@ from compat.emulator import AsyncEmulatorTransport, Emulator, EmulatorTransport,
 from compat.emulator._emulator import RecordedRequest
 from compat.store.sqlite import SQLiteStore
 from compat.translate import to_responses
+
+from .conftest import legacy_usage, prefix_ids
 
 NOW = 1_700_000_100
 THREAD = "conv_0001"
@@ -56,21 +57,6 @@ class RecordingTransport(EmulatorTransport):
         if self.drop(request):
             raise httpx2.ConnectError("connection reset by peer", request=request)
         return super().handle_request(request)
-
-
-def prefix_ids() -> Callable[[str], str]:
-    counters: dict[str, itertools.count[int]] = {}
-    return lambda prefix: f"{prefix}_{next(counters.setdefault(prefix, itertools.count(1))):04d}"
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def emulator() -> Emulator:
-    return Emulator(ids=counter_ids(), clock=fixed_clock())
 
 
 @pytest.fixture
@@ -166,17 +152,6 @@ def _required(*calls: tuple[str, str]) -> dict[str, Any]:
     }
 
 
-def _usage(prompt: int, completion: int, *, cached: int = 0, reasoning: int = 0) -> dict[str, Any]:
-    """A legacy run or step usage, with the token details the Assistants API sent."""
-    return {
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-        "total_tokens": prompt + completion,
-        "prompt_token_details": {"cached_tokens": cached},
-        "completion_tokens_details": {"reasoning_tokens": reasoning},
-    }
-
-
 def _body(**fields: Any) -> dict[str, Any]:
     """The ``responses.create`` body of a run of the default assistant on the thread."""
     base: dict[str, Any] = {
@@ -236,7 +211,7 @@ def test_a_completed_run_and_the_request_it_sent(client: OpenAI, emulator: Emula
 
     run = client.beta.threads.runs.create(thread, assistant_id=assistant)
 
-    assert run.model_dump() == _run(status="completed", completed_at=NOW, expires_at=None, usage=_usage(10, 3))
+    assert run.model_dump() == _run(status="completed", completed_at=NOW, expires_at=None, usage=legacy_usage(10, 3))
     assert [r.json for r in _responses_creates(emulator)] == [_body()]
     assert client.beta.threads.runs.retrieve(run.id, thread_id=thread) == run
 
@@ -254,7 +229,7 @@ def test_requires_action_then_outputs_complete_the_run(client: OpenAI, emulator:
         run.id, thread_id=THREAD, tool_outputs=[{"tool_call_id": "call_b", "output": "2"}, {"tool_call_id": "call_a"}]
     )
 
-    assert done.model_dump() == _run(status="completed", completed_at=NOW, expires_at=None, usage=_usage(57, 19))
+    assert done.model_dump() == _run(status="completed", completed_at=NOW, expires_at=None, usage=legacy_usage(57, 19))
     assert _responses_creates(emulator)[-1].json == _body(
         input=[
             {"type": "function_call_output", "call_id": "call_b", "output": "2"},
@@ -1081,7 +1056,7 @@ def test_create_and_run_makes_the_thread_then_the_run(client: OpenAI, emulator: 
         expires_at=None,
         metadata={"r": "1"},
         temperature=0.5,
-        usage=_usage(11, 2),
+        usage=legacy_usage(11, 2),
     )
     assert [(r.method, r.path, r.headers.get("x-trace")) for r in emulator.requests] == [
         ("POST", "/conversations", "t-1"),
@@ -1293,7 +1268,7 @@ async def test_async_create_and_run_with_request_options(async_client: AsyncOpen
         extra_headers=HEADERS,
     )
 
-    assert run.model_dump() == _run(status="completed", completed_at=NOW, expires_at=None, usage=_usage(11, 2))
+    assert run.model_dump() == _run(status="completed", completed_at=NOW, expires_at=None, usage=legacy_usage(11, 2))
     assert [r.headers.get("x-trace") for r in emulator.requests if r.path != "/assistants"] == ["t-1"] * 3
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,24 +14,11 @@ from compat import AsyncOpenAI, OpenAI
 from compat.emulator import AsyncEmulatorTransport, Emulator, EmulatorTransport, Turn, counter_ids, fixed_clock
 from compat.store.sqlite import SQLiteStore
 
+from .conftest import legacy_usage, prefix_ids
+
 NOW = 1_700_000_100
 THREAD = "conv_0001"
 LOOKUP = {"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}
-
-
-def _prefix_ids() -> Any:
-    counters: dict[str, itertools.count[int]] = {}
-    return lambda prefix: f"{prefix}_{next(counters.setdefault(prefix, itertools.count(1))):04d}"
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def emulator() -> Emulator:
-    return Emulator(ids=counter_ids(), clock=fixed_clock())
 
 
 @pytest.fixture
@@ -45,7 +31,7 @@ def client(emulator: Emulator, tmp_path: Path) -> Iterator[OpenAI]:
         store=store,
         max_retries=0,
     )
-    client.compat_context.ids = _prefix_ids()
+    client.compat_context.ids = prefix_ids()
     client.compat_context.clock = lambda: NOW
     yield client
     store.close()
@@ -60,7 +46,7 @@ def async_client(emulator: Emulator, tmp_path: Path) -> AsyncOpenAI:
         store=SQLiteStore(str(tmp_path / "a.db")),
         max_retries=0,
     )
-    client.compat_context.ids = _prefix_ids()
+    client.compat_context.ids = prefix_ids()
     client.compat_context.clock = lambda: NOW
     return client
 
@@ -85,16 +71,6 @@ def _step(step_id: str, details: dict[str, Any], **fields: Any) -> dict[str, Any
         "usage": None,
     }
     return {**base, **fields}
-
-
-def _usage(prompt: int, completion: int) -> dict[str, Any]:
-    return {
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-        "total_tokens": prompt + completion,
-        "prompt_token_details": {"cached_tokens": 0},
-        "completion_tokens_details": {"reasoning_tokens": 0},
-    }
 
 
 def _tool_calls(*calls: tuple[str, str, str | None]) -> dict[str, Any]:
@@ -140,10 +116,10 @@ def test_steps_of_a_run_in_legacy_order(client: OpenAI, finished_run: str) -> No
     page = client.beta.threads.runs.steps.list(finished_run, thread_id=THREAD)
 
     assert [s.model_dump() for s in page.data] == [
-        _step("step_0003", _message_creation(found), usage=_usage(49, 3)),
+        _step("step_0003", _message_creation(found), usage=legacy_usage(49, 3)),
         _step("step_0002", _tool_calls(("call_a", '{"q":1}', "one"), ("call_b", '{"q":2}', "two"))),
         # the first step of the first response reports its usage; the tool step of that response does not
-        _step("step_0001", _message_creation(looking), usage=_usage(9, 18)),
+        _step("step_0001", _message_creation(looking), usage=legacy_usage(9, 18)),
     ]
     assert (page.first_id, page.last_id, page.has_more) == ("step_0003", "step_0001", False)  # pyright: ignore[reportAttributeAccessIssue]
 

@@ -21,16 +21,6 @@ CONVERSATION_TIME = 1_700_000_000
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def emulator() -> Emulator:
-    return Emulator(ids=counter_ids(), clock=fixed_clock())
-
-
-@pytest.fixture
 def store(tmp_path: Path) -> SQLiteStore:
     return SQLiteStore(str(tmp_path / "s.db"))
 
