@@ -133,8 +133,12 @@ def _dump(model: BaseModel) -> dict[str, Any]:
 
 
 def _load(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any] | None = None) -> RunState:
-    """The stored run; the request options of the call (``args``) go with whatever requests it leads to."""
-    record = require(context.store, "run", run_id, parent_id=thread_id)
+    """The stored run (see :func:`_state_of`)."""
+    return _state_of(require(context.store, "run", run_id, parent_id=thread_id), args)
+
+
+def _state_of(record: StoredRecord, args: Mapping[str, Any] | None) -> RunState:
+    """A run record's state; the request options of the call (``args``) go with whatever requests it leads to."""
     return RunState.model_validate({**record.data, "options": request_options(args or {})})
 
 
@@ -247,8 +251,7 @@ def _settle_latest(context: Context, thread_id: str, args: Mapping[str, Any] | N
     record = latest_run(context.store, thread_id)
     if record is None:
         return None
-    state = RunState.model_validate({**record.data, "options": request_options(args or {})})
-    state = yield from settle_expiry(context, state)
+    state = yield from settle_expiry(context, _state_of(record, args))
     return state.legacy()
 
 
@@ -271,7 +274,7 @@ def settle_expiry(context: Context, state: RunState) -> Op[RunState]:
         return state
     yield from _answer_pending(context, state, _EXPIRED_OUTPUT)
     run = run.model_copy(update={"status": "expired", "expires_at": None, "required_action": None})
-    state = _close_tool_step(context, state.with_run(run), status="expired", outputs={})
+    state, _ = _close_tool_step(context, state.with_run(run), status="expired", outputs={})
     context.store.put(state.record())
     return state
 
@@ -287,11 +290,23 @@ def _answer_pending(context: Context, state: RunState, output: str) -> Op[None]:
     )
 
 
-def _close_tool_step(context: Context, state: RunState, *, status: str, outputs: Mapping[str, str]) -> RunState:
-    """Finish the run's pending ``tool_calls`` step (outputs filled in); the state without it."""
+def _close_tool_step(
+    context: Context,
+    state: RunState,
+    *,
+    status: str,
+    outputs: Mapping[str, str],
+    record: StoredRecord | None = None,
+) -> tuple[RunState, RunStep | None]:
+    """Finish the run's pending ``tool_calls`` step (outputs filled in): the state without it, and the step.
+
+    ``record`` is the step's row when the caller has already read it.
+    """
     if state.tool_step_id is None:
-        return state
-    record = context.store.get("step", state.tool_step_id)
+        return state, None
+    if record is None:
+        record = context.store.get("step", state.tool_step_id)
+    step: RunStep | None = None
     if record is not None:
         step = cast(RunStep, construct_type(type_=RunStep, value=dict(record.data)))
         details = step.step_details
@@ -308,7 +323,7 @@ def _close_tool_step(context: Context, state: RunState, *, status: str, outputs:
             update["usage"] = construct_type(type_=StepUsage, value=state.usages[-1])
         step = step.model_copy(update=update)
         context.store.put(record.model_copy(update={"data": _dump(step)}))
-    return state.model_copy(update={"tool_step_id": None})
+    return state.model_copy(update={"tool_step_id": None}), step
 
 
 # --- calling the server ------------------------------------------------------------------------
@@ -563,7 +578,7 @@ def cancel_run(context: Context, thread_id: str, run_id: str, args: Mapping[str,
     cancelled = run.model_copy(
         update={"status": "cancelled", "cancelled_at": now, "expires_at": None, "required_action": None}
     )
-    state = _close_tool_step(context, state.with_run(cancelled), status="cancelled", outputs={})
+    state, _ = _close_tool_step(context, state.with_run(cancelled), status="cancelled", outputs={})
     context.store.put(state.record())
     return run.model_copy(update={"status": "cancelling"})
 
@@ -584,12 +599,12 @@ def _check_outputs(run: Run, tool_outputs: Sequence[Mapping[str, Any]]) -> dict[
 
 
 class _Resumed(NamedTuple):
-    """A run answered and in progress again: its state, the next request, the id of the step closed and
-    the records as they were before (put back if the server refuses the request)."""
+    """A run answered and in progress again: its state, the next request, the step it closed and the
+    records as they were before (put back if the server refuses the request)."""
 
     state: RunState
     params: dict[str, Any]
-    step_id: str | None
+    closed: RunStep | None
     undo: list[StoredRecord]
 
 
@@ -598,15 +613,14 @@ def _resume(context: Context, thread_id: str, run_id: str, args: Mapping[str, An
     state = yield from settle_expiry(context, _load(context, thread_id, run_id, args))
     tool_outputs = list(args.get("tool_outputs") or [])
     outputs = _check_outputs(state.legacy(), tool_outputs)
-    step_id = state.tool_step_id
-    step = context.store.get("step", step_id) if step_id else None
+    step = context.store.get("step", state.tool_step_id) if state.tool_step_id else None
     undo = [state.record(), *([step] if step is not None else [])]
     with context.store.transaction(lock=thread_id):
-        state = _close_tool_step(context, state, status="completed", outputs=outputs)
+        state, closed = _close_tool_step(context, state, status="completed", outputs=outputs, record=step)
         state = state.model_copy(update={"options": {**state.options, **request_options(args)}})
         waiting = state.with_run(state.legacy().model_copy(update={"required_action": None}))
         state = _set_status(context, _set_status(context, waiting, "queued"), "in_progress")
-    return _Resumed(state, _request(state, to_responses.tool_outputs_to_items(tool_outputs)), step_id, undo)
+    return _Resumed(state, _request(state, to_responses.tool_outputs_to_items(tool_outputs)), closed, undo)
 
 
 def submit_tool_outputs(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[Run]:
@@ -644,11 +658,9 @@ def stream_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[
 
 def stream_submit_tool_outputs(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[None]:
     """``runs.submit_tool_outputs(stream=True)``: the legacy events of the next streamed turn."""
-    state, params, step_id, undo = yield from _resume(context, thread_id, run_id, args)
-    step = context.store.get("step", step_id) if step_id else None
-    if step is not None:
-        done = cast(RunStep, construct_type(type_=RunStep, value=dict(step.data)))
-        yield Emit(ThreadRunStepCompleted(data=done, event="thread.run.step.completed"))
+    state, params, closed, undo = yield from _resume(context, thread_id, run_id, args)
+    if closed is not None:
+        yield Emit(ThreadRunStepCompleted(data=closed, event="thread.run.step.completed"))
     queued = state.legacy().model_copy(update={"status": "queued"})
     try:
         yield Emit(ThreadRunQueued(data=queued, event="thread.run.queued"))
