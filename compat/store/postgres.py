@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from .base import Kind, Order, StoredRecord
-from .sqlite import check_schema_version, page_query
+from ._sql import RecordsTable, check_schema_version
 
 if TYPE_CHECKING:
     import psycopg
@@ -54,11 +53,11 @@ MIGRATIONS: tuple[tuple[LiteralString, ...], ...] = (
     ),
 )
 
-_COLUMNS: LiteralString = "kind, id, parent_id, group_id, created_at, data"
 
-
-class PostgresStore:
+class PostgresStore(RecordsTable):
     """A :class:`~compat.store.base.Store` in a PostgreSQL database, shareable by processes and hosts."""
+
+    _mark = "%s"
 
     def __init__(self, url: str) -> None:
         """Connect to ``url`` (``postgresql://user:pass@host:port/dbname``); bring the schema up to date."""
@@ -71,6 +70,14 @@ class PostgresStore:
             self._conn.close()
             raise
 
+    def _encode(self, data: Mapping[str, Any]) -> object:
+        from psycopg.types.json import Jsonb
+
+        return Jsonb(dict(data))
+
+    def _decode(self, value: Any) -> dict[str, Any]:
+        return dict(value)
+
     def _migrate(self) -> None:
         with self.transaction(lock=SCHEMA_LOCK):
             self._conn.execute("CREATE TABLE IF NOT EXISTS compat_schema (version INTEGER NOT NULL)")
@@ -82,82 +89,6 @@ class PostgresStore:
                 for statement in statements:
                     self._conn.execute(statement)
                 self._conn.execute("INSERT INTO compat_schema (version) VALUES (%s)", (number,))
-
-    def get(self, kind: Kind, id: str) -> StoredRecord | None:
-        """The record of this kind and id, or ``None``."""
-        with self._lock:
-            row = self._conn.execute(
-                f"SELECT {_COLUMNS} FROM compat_records WHERE kind = %s AND id = %s", (kind, id)
-            ).fetchone()
-        return None if row is None else _record(row)
-
-    def put(self, record: StoredRecord) -> None:
-        """Insert the record, or replace the one with the same kind and id (keeping its position)."""
-        from psycopg.types.json import Jsonb
-
-        with self._lock:
-            self._conn.execute(
-                f"""
-                INSERT INTO compat_records ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)
-                ON CONFLICT (kind, id) DO UPDATE SET
-                    parent_id = excluded.parent_id,
-                    group_id = excluded.group_id,
-                    created_at = excluded.created_at,
-                    data = excluded.data
-                """,
-                (
-                    record.kind,
-                    record.id,
-                    record.parent_id,
-                    record.group_id,
-                    record.created_at,
-                    Jsonb(dict(record.data)),
-                ),
-            )
-
-    def delete(self, kind: Kind, id: str) -> bool:
-        """Delete one record; ``True`` when it existed."""
-        with self._lock:
-            cursor = self._conn.execute("DELETE FROM compat_records WHERE kind = %s AND id = %s", (kind, id))
-        return cursor.rowcount > 0
-
-    def delete_children(self, kind: Kind, parent_id: str) -> int:
-        """Delete every record of this kind under ``parent_id``; the number deleted."""
-        with self._lock:
-            cursor = self._conn.execute(
-                "DELETE FROM compat_records WHERE kind = %s AND parent_id = %s", (kind, parent_id)
-            )
-        return cursor.rowcount
-
-    def list(
-        self,
-        kind: Kind,
-        *,
-        parent_id: str = "",
-        group_id: str | None = None,
-        order: Order = "desc",
-        after: str | None = None,
-        before: str | None = None,
-        limit: int | None = None,
-    ) -> list[StoredRecord]:
-        """Records of one kind under one parent (and group, when given), in insertion order or its reverse.
-
-        ``after`` / ``before`` are record ids of the same kind, read in the direction of ``order``; the
-        page excludes them and holds the first ``limit`` records after ``after`` (every one for ``None``).
-        An unknown cursor raises ``KeyError``.
-        """
-        with self._lock:
-            seqs = [self._seq(kind, id) if id is not None else None for id in (after, before)]
-            sql, params = page_query(kind, parent_id, group_id, order, seqs, limit, mark="%s")
-            rows = self._conn.execute(sql, params).fetchall()
-        return [_record(row) for row in rows]
-
-    def _seq(self, kind: Kind, id: str) -> int:
-        sql = "SELECT seq FROM compat_records WHERE kind = %s AND id = %s"
-        row = self._conn.execute(sql, (kind, id)).fetchone()
-        if row is None:
-            raise KeyError(f"no {kind} with id {id!r}")
-        return int(row[0])
 
     @contextmanager
     def transaction(self, lock: str | None = None) -> Generator[None, None, None]:
@@ -172,11 +103,6 @@ class PostgresStore:
                 self._conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (lock,))
             yield
 
-    def close(self) -> None:
-        """Close the connection."""
-        with self._lock:
-            self._conn.close()
-
 
 def _import_psycopg() -> Any:
     try:
@@ -184,8 +110,3 @@ def _import_psycopg() -> Any:
     except ImportError as exc:
         raise ImportError("the PostgreSQL store needs psycopg 3: pip install 'assistants-compat[postgres]'") from exc
     return psycopg
-
-
-def _record(row: tuple[Any, ...]) -> StoredRecord:
-    kind, id, parent_id, group_id, created_at, data = row
-    return StoredRecord(kind=kind, id=id, parent_id=parent_id, group_id=group_id, created_at=created_at, data=data)

@@ -19,14 +19,11 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .base import Kind, Order, StoredRecord
-
-if TYPE_CHECKING:
-    from typing_extensions import LiteralString
+from ._sql import RecordsTable, check_schema_version
 
 __all__ = ["SQLiteStore"]
 
@@ -52,11 +49,11 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
-_COLUMNS: LiteralString = "kind, id, parent_id, group_id, created_at, data"
 
-
-class SQLiteStore:
+class SQLiteStore(RecordsTable):
     """A :class:`~compat.store.base.Store` in a SQLite database file, or in memory for ``":memory:"``."""
+
+    _mark = "?"
 
     def __init__(self, path: str) -> None:
         """Open (creating when needed) the database at ``path`` and bring its schema up to date."""
@@ -71,6 +68,12 @@ class SQLiteStore:
         except BaseException:
             self._conn.close()
             raise
+
+    def _encode(self, data: Mapping[str, Any]) -> object:
+        return json.dumps(dict(data), ensure_ascii=False, separators=(",", ":"))
+
+    def _decode(self, value: Any) -> dict[str, Any]:
+        return json.loads(value)
 
     def _use_wal(self) -> None:
         (mode,) = self._conn.execute("PRAGMA journal_mode").fetchone()
@@ -87,79 +90,6 @@ class SQLiteStore:
                 for statement in _statements(script):
                     self._conn.execute(statement)
                 self._conn.execute(f"PRAGMA user_version = {number:d}")
-
-    def get(self, kind: Kind, id: str) -> StoredRecord | None:
-        """The record of this kind and id, or ``None``."""
-        with self._lock:
-            row = self._conn.execute(
-                f"SELECT {_COLUMNS} FROM compat_records WHERE kind = ? AND id = ?", (kind, id)
-            ).fetchone()
-        return None if row is None else _record(row)
-
-    def put(self, record: StoredRecord) -> None:
-        """Insert the record, or replace the one with the same kind and id (keeping its position)."""
-        with self._lock:
-            self._conn.execute(
-                f"""
-                INSERT INTO compat_records ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (kind, id) DO UPDATE SET
-                    parent_id = excluded.parent_id,
-                    group_id = excluded.group_id,
-                    created_at = excluded.created_at,
-                    data = excluded.data
-                """,
-                (
-                    record.kind,
-                    record.id,
-                    record.parent_id,
-                    record.group_id,
-                    record.created_at,
-                    json.dumps(dict(record.data), ensure_ascii=False, separators=(",", ":")),
-                ),
-            )
-
-    def delete(self, kind: Kind, id: str) -> bool:
-        """Delete one record; ``True`` when it existed."""
-        with self._lock:
-            cursor = self._conn.execute("DELETE FROM compat_records WHERE kind = ? AND id = ?", (kind, id))
-        return cursor.rowcount > 0
-
-    def delete_children(self, kind: Kind, parent_id: str) -> int:
-        """Delete every record of this kind under ``parent_id``; the number deleted."""
-        with self._lock:
-            cursor = self._conn.execute(
-                "DELETE FROM compat_records WHERE kind = ? AND parent_id = ?", (kind, parent_id)
-            )
-        return cursor.rowcount
-
-    def list(
-        self,
-        kind: Kind,
-        *,
-        parent_id: str = "",
-        group_id: str | None = None,
-        order: Order = "desc",
-        after: str | None = None,
-        before: str | None = None,
-        limit: int | None = None,
-    ) -> list[StoredRecord]:
-        """Records of one kind under one parent (and group, when given), in insertion order or its reverse.
-
-        ``after`` / ``before`` are record ids of the same kind, read in the direction of ``order``; the
-        page excludes them and holds the first ``limit`` records after ``after`` (every one for ``None``).
-        An unknown cursor raises ``KeyError``.
-        """
-        with self._lock:
-            seqs = [self._seq(kind, id) if id is not None else None for id in (after, before)]
-            sql, params = page_query(kind, parent_id, group_id, order, seqs, limit, mark="?")
-            rows = self._conn.execute(sql, params).fetchall()
-        return [_record(row) for row in rows]
-
-    def _seq(self, kind: Kind, id: str) -> int:
-        row = self._conn.execute("SELECT seq FROM compat_records WHERE kind = ? AND id = ?", (kind, id)).fetchone()
-        if row is None:
-            raise KeyError(f"no {kind} with id {id!r}")
-        return int(row[0])
 
     @contextmanager
     def transaction(self, lock: str | None = None) -> Generator[None, None, None]:
@@ -201,61 +131,7 @@ class SQLiteStore:
         finally:
             self._depth -= 1
 
-    def close(self) -> None:
-        """Close the connection."""
-        with self._lock:
-            self._conn.close()
-
-
-def page_query(
-    kind: Kind,
-    parent_id: str,
-    group_id: str | None,
-    order: Order,
-    cursor_seqs: list[int | None],
-    limit: int | None,
-    *,
-    mark: LiteralString,
-) -> tuple[LiteralString, list[Any]]:
-    """The ``SELECT`` of one page of :meth:`SQLiteStore.list` and its parameters (``mark``: placeholder).
-
-    ``cursor_seqs`` holds the positions of the ``after`` and ``before`` records (``None`` when not given);
-    both are read in the direction of ``order``.
-    """
-    where: list[LiteralString] = [f"kind = {mark}", f"parent_id = {mark}"]
-    params: list[Any] = [kind, parent_id]
-    if group_id is not None:
-        where.append(f"group_id = {mark}")
-        params.append(group_id)
-    bounds: tuple[LiteralString, LiteralString] = (">", "<") if order == "asc" else ("<", ">")
-    for seq, comparison in zip(cursor_seqs, bounds, strict=True):
-        if seq is not None:
-            where.append(f"seq {comparison} {mark}")
-            params.append(seq)
-    direction = "ASC" if order == "asc" else "DESC"
-    sql: LiteralString = f"SELECT {_COLUMNS} FROM compat_records WHERE {' AND '.join(where)} ORDER BY seq {direction}"
-    if limit is not None:
-        sql += f" LIMIT {mark}"
-        params.append(limit)
-    return sql, params
-
-
-def check_schema_version(version: int, *, known: int, store: str) -> None:
-    """Refuse a schema written by a newer release: its rows may mean what this one cannot honour."""
-    if version > known:
-        raise RuntimeError(
-            f"the store {store} has schema version {version}, newer than the {known} this release of "
-            "assistants-compat knows: upgrade assistants-compat"
-        )
-
 
 def _statements(script: str) -> list[str]:
     """The statements of a migration script (they hold no ``;`` inside literals)."""
     return [statement.strip() for statement in script.split(";") if statement.strip()]
-
-
-def _record(row: Any) -> StoredRecord:
-    kind, id, parent_id, group_id, created_at, data = row
-    return StoredRecord(
-        kind=kind, id=id, parent_id=parent_id, group_id=group_id, created_at=created_at, data=json.loads(data)
-    )

@@ -1,0 +1,176 @@
+"""What the SQLite and PostgreSQL stores share: one ``compat_records`` table, read and written alike.
+
+The two differ in their parameter mark (``?`` / ``%s``), in how ``data`` is encoded (JSON text / JSONB),
+and in how transactions, locks and schema versions are kept; :class:`RecordsTable` holds the rest.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .base import Kind, Order, StoredRecord
+
+if TYPE_CHECKING:
+    from typing_extensions import LiteralString
+
+__all__ = ["COLUMNS", "RecordsTable", "check_schema_version", "page_query"]
+
+COLUMNS: LiteralString = "kind, id, parent_id, group_id, created_at, data"
+
+
+class RecordsTable:
+    """Reads and single writes of ``compat_records`` on one connection shared behind a re-entrant lock.
+
+    Subclasses open ``_conn`` (a DB-API connection in autocommit mode: each single write is atomic) and
+    set ``_mark``, ``_encode`` and ``_decode``.
+    """
+
+    _mark: ClassVar[LiteralString]
+    _conn: Any
+    _lock: threading.RLock
+
+    def _encode(self, data: Mapping[str, Any]) -> object:
+        """The ``data`` column's value for a record's data."""
+        raise NotImplementedError
+
+    def _decode(self, value: Any) -> dict[str, Any]:
+        """A record's data from the ``data`` column's value."""
+        raise NotImplementedError
+
+    def get(self, kind: Kind, id: str) -> StoredRecord | None:
+        """The record of this kind and id, or ``None``."""
+        m = self._mark
+        with self._lock:
+            row = self._conn.execute(
+                f"SELECT {COLUMNS} FROM compat_records WHERE kind = {m} AND id = {m}", (kind, id)
+            ).fetchone()
+        return None if row is None else self._record(row)
+
+    def put(self, record: StoredRecord) -> None:
+        """Insert the record, or replace the one with the same kind and id (keeping its position)."""
+        m = self._mark
+        with self._lock:
+            self._conn.execute(
+                f"""
+                INSERT INTO compat_records ({COLUMNS}) VALUES ({m}, {m}, {m}, {m}, {m}, {m})
+                ON CONFLICT (kind, id) DO UPDATE SET
+                    parent_id = excluded.parent_id,
+                    group_id = excluded.group_id,
+                    created_at = excluded.created_at,
+                    data = excluded.data
+                """,
+                (
+                    record.kind,
+                    record.id,
+                    record.parent_id,
+                    record.group_id,
+                    record.created_at,
+                    self._encode(record.data),
+                ),
+            )
+
+    def delete(self, kind: Kind, id: str) -> bool:
+        """Delete one record; ``True`` when it existed."""
+        m = self._mark
+        with self._lock:
+            cursor = self._conn.execute(f"DELETE FROM compat_records WHERE kind = {m} AND id = {m}", (kind, id))
+        return cursor.rowcount > 0
+
+    def delete_children(self, kind: Kind, parent_id: str) -> int:
+        """Delete every record of this kind under ``parent_id``; the number deleted."""
+        m = self._mark
+        with self._lock:
+            cursor = self._conn.execute(
+                f"DELETE FROM compat_records WHERE kind = {m} AND parent_id = {m}", (kind, parent_id)
+            )
+        return int(cursor.rowcount)
+
+    def list(
+        self,
+        kind: Kind,
+        *,
+        parent_id: str = "",
+        group_id: str | None = None,
+        order: Order = "desc",
+        after: str | None = None,
+        before: str | None = None,
+        limit: int | None = None,
+    ) -> list[StoredRecord]:
+        """Records of one kind under one parent (and group, when given), in insertion order or its reverse.
+
+        ``after`` / ``before`` are record ids of the same kind, read in the direction of ``order``; the
+        page excludes them and holds the first ``limit`` records after ``after`` (every one for ``None``).
+        An unknown cursor raises ``KeyError``.
+        """
+        with self._lock:
+            seqs = [self._seq(kind, id) if id is not None else None for id in (after, before)]
+            sql, params = page_query(kind, parent_id, group_id, order, seqs, limit, mark=self._mark)
+            rows = self._conn.execute(sql, params).fetchall()
+        return [self._record(row) for row in rows]
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._conn.close()
+
+    def _seq(self, kind: Kind, id: str) -> int:
+        m = self._mark
+        row = self._conn.execute(f"SELECT seq FROM compat_records WHERE kind = {m} AND id = {m}", (kind, id)).fetchone()
+        if row is None:
+            raise KeyError(f"no {kind} with id {id!r}")
+        return int(row[0])
+
+    def _record(self, row: Any) -> StoredRecord:
+        kind, id, parent_id, group_id, created_at, data = row
+        return StoredRecord(
+            kind=kind,
+            id=id,
+            parent_id=parent_id,
+            group_id=group_id,
+            created_at=created_at,
+            data=self._decode(data),
+        )
+
+
+def page_query(
+    kind: Kind,
+    parent_id: str,
+    group_id: str | None,
+    order: Order,
+    cursor_seqs: list[int | None],
+    limit: int | None,
+    *,
+    mark: LiteralString,
+) -> tuple[LiteralString, list[Any]]:
+    """The ``SELECT`` of one page of :meth:`RecordsTable.list` and its parameters (``mark``: placeholder).
+
+    ``cursor_seqs`` holds the positions of the ``after`` and ``before`` records (``None`` when not given);
+    both are read in the direction of ``order``.
+    """
+    where: list[LiteralString] = [f"kind = {mark}", f"parent_id = {mark}"]
+    params: list[Any] = [kind, parent_id]
+    if group_id is not None:
+        where.append(f"group_id = {mark}")
+        params.append(group_id)
+    bounds: tuple[LiteralString, LiteralString] = (">", "<") if order == "asc" else ("<", ">")
+    for seq, comparison in zip(cursor_seqs, bounds, strict=True):
+        if seq is not None:
+            where.append(f"seq {comparison} {mark}")
+            params.append(seq)
+    direction = "ASC" if order == "asc" else "DESC"
+    sql: LiteralString = f"SELECT {COLUMNS} FROM compat_records WHERE {' AND '.join(where)} ORDER BY seq {direction}"
+    if limit is not None:
+        sql += f" LIMIT {mark}"
+        params.append(limit)
+    return sql, params
+
+
+def check_schema_version(version: int, *, known: int, store: str) -> None:
+    """Refuse a schema written by a newer release: its rows may mean what this one cannot honour."""
+    if version > known:
+        raise RuntimeError(
+            f"the store {store} has schema version {version}, newer than the {known} this release of "
+            "assistants-compat knows: upgrade assistants-compat"
+        )
