@@ -23,7 +23,7 @@ from openai.pagination import AsyncCursorPage, SyncCursorPage
 from pydantic import BaseModel, PrivateAttr
 
 from .._effects import Op, run_async, run_sync
-from .core.common import Listing
+from ..ops._common import Listing
 
 __all__ = ["CompatAsyncPage", "CompatAsyncPaginator", "CompatSyncPage", "ListOp", "sync_page"]
 

@@ -26,10 +26,10 @@ from openai.types.shared_params.metadata import Metadata
 
 from .._context import Context, given
 from .._effects import run_async, run_sync
+from ..ops import assistants as core
 from ..params import check
 from ._pages import CompatAsyncPaginator, sync_page
 from ._raw import NoRawResponse
-from .core import assistants as core
 
 __all__ = ["Assistants", "AsyncAssistants"]
 

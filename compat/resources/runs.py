@@ -1,4 +1,4 @@
-"""``client.beta.threads.runs``: runs on the Responses API (see ``compat.resources.core.runs``)."""
+"""``client.beta.threads.runs``: runs on the Responses API (see ``compat.ops.runs``)."""
 
 from __future__ import annotations
 
@@ -36,11 +36,11 @@ from typing_extensions import overload
 
 from .._context import Context, given
 from .._effects import run_async, run_sync
+from ..ops import runs as core
 from ..params import check
 from ._pages import CompatAsyncPaginator, sync_page
 from ._raw import NoRawResponse
 from ._streams import async_stream_manager, open_async_stream, open_stream, stream_manager
-from .core import runs as core
 from .steps import AsyncSteps, Steps
 
 __all__ = ["AsyncRuns", "Runs"]
@@ -89,8 +89,8 @@ class Runs(NoRawResponse, _sdk.Runs):
     ) -> Run:
         args = given(locals())
         check("runs.create_and_poll", args)
-        run = run_sync(core.create_run(self._context, thread_id, args), self._client)
-        return run_sync(core.poll_run(self._context, thread_id, run.id, args), self._client)
+        run = run_sync(core.create_run(self._context, args), self._client)
+        return run_sync(core.poll_run(self._context, {**args, "run_id": run.id}), self._client)
 
     @overload
     def create_and_stream(
@@ -175,7 +175,7 @@ class Runs(NoRawResponse, _sdk.Runs):
     ) -> AssistantStreamManager[AssistantEventHandler] | AssistantStreamManager[AssistantEventHandlerT]:
         args = given(locals())
         check("runs.create_and_stream", args)
-        return stream_manager(lambda: core.stream_run(self._context, thread_id, args), self._client, event_handler)
+        return stream_manager(lambda: core.stream_run(self._context, args), self._client, event_handler)
 
     def poll(
         self,
@@ -189,7 +189,7 @@ class Runs(NoRawResponse, _sdk.Runs):
     ) -> Run:
         args = given(locals())
         check("runs.poll", args)
-        return run_sync(core.poll_run(self._context, thread_id, run_id, args), self._client)
+        return run_sync(core.poll_run(self._context, args), self._client)
 
     @overload
     def stream(
@@ -277,7 +277,7 @@ class Runs(NoRawResponse, _sdk.Runs):
     ) -> AssistantStreamManager[AssistantEventHandler] | AssistantStreamManager[AssistantEventHandlerT]:
         args = given(locals())
         check("runs.stream", args)
-        return stream_manager(lambda: core.stream_run(self._context, thread_id, args), self._client, event_handler)
+        return stream_manager(lambda: core.stream_run(self._context, args), self._client, event_handler)
 
     def submit_tool_outputs_and_poll(
         self,
@@ -293,8 +293,8 @@ class Runs(NoRawResponse, _sdk.Runs):
     ) -> Run:
         args = given(locals())
         check("runs.submit_tool_outputs_and_poll", args)
-        run = run_sync(core.submit_tool_outputs(self._context, thread_id, run_id, args), self._client)
-        return run_sync(core.poll_run(self._context, thread_id, run.id, args), self._client)
+        run = run_sync(core.submit_tool_outputs(self._context, args), self._client)
+        return run_sync(core.poll_run(self._context, {**args, "run_id": run.id}), self._client)
 
     @overload
     def submit_tool_outputs_stream(
@@ -337,9 +337,7 @@ class Runs(NoRawResponse, _sdk.Runs):
     ) -> AssistantStreamManager[AssistantEventHandler] | AssistantStreamManager[AssistantEventHandlerT]:
         args = given(locals())
         check("runs.submit_tool_outputs_stream", args)
-        return stream_manager(
-            lambda: core.stream_submit_tool_outputs(self._context, thread_id, run_id, args), self._client, event_handler
-        )
+        return stream_manager(lambda: core.stream_submit_tool_outputs(self._context, args), self._client, event_handler)
 
     @overload
     def create(
@@ -458,8 +456,8 @@ class Runs(NoRawResponse, _sdk.Runs):
         args = given(locals())
         check("runs.create", args)
         if args.get("stream"):
-            return open_stream(core.stream_run(self._context, thread_id, args), self._client)
-        return run_sync(core.create_run(self._context, thread_id, args), self._client)
+            return open_stream(core.stream_run(self._context, args), self._client)
+        return run_sync(core.create_run(self._context, args), self._client)
 
     def retrieve(
         self,
@@ -473,7 +471,7 @@ class Runs(NoRawResponse, _sdk.Runs):
     ) -> Run:
         args = given(locals())
         check("runs.retrieve", args)
-        return run_sync(core.retrieve_run(self._context, thread_id, run_id, args), self._client)
+        return run_sync(core.retrieve_run(self._context, args), self._client)
 
     def update(
         self,
@@ -488,7 +486,7 @@ class Runs(NoRawResponse, _sdk.Runs):
     ) -> Run:
         args = given(locals())
         check("runs.update", args)
-        return run_sync(core.update_run(self._context, thread_id, run_id, args), self._client)
+        return run_sync(core.update_run(self._context, args), self._client)
 
     def list(
         self,
@@ -505,7 +503,7 @@ class Runs(NoRawResponse, _sdk.Runs):
     ) -> SyncCursorPage[Run]:
         args = given(locals())
         check("runs.list", args)
-        return sync_page(lambda a: core.list_runs(self._context, thread_id, a), args, self._client)
+        return sync_page(lambda a: core.list_runs(self._context, a), args, self._client)
 
     def cancel(
         self,
@@ -519,7 +517,7 @@ class Runs(NoRawResponse, _sdk.Runs):
     ) -> Run:
         args = given(locals())
         check("runs.cancel", args)
-        return run_sync(core.cancel_run(self._context, thread_id, run_id, args), self._client)
+        return run_sync(core.cancel_run(self._context, args), self._client)
 
     @overload
     def submit_tool_outputs(
@@ -578,8 +576,8 @@ class Runs(NoRawResponse, _sdk.Runs):
         args = given(locals())
         check("runs.submit_tool_outputs", args)
         if args.get("stream"):
-            return open_stream(core.stream_submit_tool_outputs(self._context, thread_id, run_id, args), self._client)
-        return run_sync(core.submit_tool_outputs(self._context, thread_id, run_id, args), self._client)
+            return open_stream(core.stream_submit_tool_outputs(self._context, args), self._client)
+        return run_sync(core.submit_tool_outputs(self._context, args), self._client)
 
 
 class AsyncRuns(NoRawResponse, _sdk.AsyncRuns):
@@ -625,8 +623,8 @@ class AsyncRuns(NoRawResponse, _sdk.AsyncRuns):
     ) -> Run:
         args = given(locals())
         check("runs.create_and_poll", args)
-        run = await run_async(core.create_run(self._context, thread_id, args), self._client)
-        return await run_async(core.poll_run(self._context, thread_id, run.id, args), self._client)
+        run = await run_async(core.create_run(self._context, args), self._client)
+        return await run_async(core.poll_run(self._context, {**args, "run_id": run.id}), self._client)
 
     @overload
     def create_and_stream(
@@ -711,9 +709,7 @@ class AsyncRuns(NoRawResponse, _sdk.AsyncRuns):
     ):
         args = given(locals())
         check("runs.create_and_stream", args)
-        return async_stream_manager(
-            lambda: core.stream_run(self._context, thread_id, args), self._client, event_handler
-        )
+        return async_stream_manager(lambda: core.stream_run(self._context, args), self._client, event_handler)
 
     async def poll(
         self,
@@ -727,7 +723,7 @@ class AsyncRuns(NoRawResponse, _sdk.AsyncRuns):
     ) -> Run:
         args = given(locals())
         check("runs.poll", args)
-        return await run_async(core.poll_run(self._context, thread_id, run_id, args), self._client)
+        return await run_async(core.poll_run(self._context, args), self._client)
 
     @overload
     def stream(
@@ -817,9 +813,7 @@ class AsyncRuns(NoRawResponse, _sdk.AsyncRuns):
     ):
         args = given(locals())
         check("runs.stream", args)
-        return async_stream_manager(
-            lambda: core.stream_run(self._context, thread_id, args), self._client, event_handler
-        )
+        return async_stream_manager(lambda: core.stream_run(self._context, args), self._client, event_handler)
 
     async def submit_tool_outputs_and_poll(
         self,
@@ -835,8 +829,8 @@ class AsyncRuns(NoRawResponse, _sdk.AsyncRuns):
     ) -> Run:
         args = given(locals())
         check("runs.submit_tool_outputs_and_poll", args)
-        run = await run_async(core.submit_tool_outputs(self._context, thread_id, run_id, args), self._client)
-        return await run_async(core.poll_run(self._context, thread_id, run.id, args), self._client)
+        run = await run_async(core.submit_tool_outputs(self._context, args), self._client)
+        return await run_async(core.poll_run(self._context, {**args, "run_id": run.id}), self._client)
 
     @overload
     def submit_tool_outputs_stream(
@@ -883,7 +877,7 @@ class AsyncRuns(NoRawResponse, _sdk.AsyncRuns):
         args = given(locals())
         check("runs.submit_tool_outputs_stream", args)
         return async_stream_manager(
-            lambda: core.stream_submit_tool_outputs(self._context, thread_id, run_id, args), self._client, event_handler
+            lambda: core.stream_submit_tool_outputs(self._context, args), self._client, event_handler
         )
 
     @overload
@@ -1003,8 +997,8 @@ class AsyncRuns(NoRawResponse, _sdk.AsyncRuns):
         args = given(locals())
         check("runs.create", args)
         if args.get("stream"):
-            return await open_async_stream(core.stream_run(self._context, thread_id, args), self._client)
-        return await run_async(core.create_run(self._context, thread_id, args), self._client)
+            return await open_async_stream(core.stream_run(self._context, args), self._client)
+        return await run_async(core.create_run(self._context, args), self._client)
 
     async def retrieve(
         self,
@@ -1018,7 +1012,7 @@ class AsyncRuns(NoRawResponse, _sdk.AsyncRuns):
     ) -> Run:
         args = given(locals())
         check("runs.retrieve", args)
-        return await run_async(core.retrieve_run(self._context, thread_id, run_id, args), self._client)
+        return await run_async(core.retrieve_run(self._context, args), self._client)
 
     async def update(
         self,
@@ -1033,7 +1027,7 @@ class AsyncRuns(NoRawResponse, _sdk.AsyncRuns):
     ) -> Run:
         args = given(locals())
         check("runs.update", args)
-        return await run_async(core.update_run(self._context, thread_id, run_id, args), self._client)
+        return await run_async(core.update_run(self._context, args), self._client)
 
     def list(
         self,
@@ -1050,7 +1044,7 @@ class AsyncRuns(NoRawResponse, _sdk.AsyncRuns):
     ) -> AsyncPaginator[Run, AsyncCursorPage[Run]]:
         args = given(locals())
         check("runs.list", args)
-        return CompatAsyncPaginator(lambda a: core.list_runs(self._context, thread_id, a), args, self._client)
+        return CompatAsyncPaginator(lambda a: core.list_runs(self._context, a), args, self._client)
 
     async def cancel(
         self,
@@ -1064,7 +1058,7 @@ class AsyncRuns(NoRawResponse, _sdk.AsyncRuns):
     ) -> Run:
         args = given(locals())
         check("runs.cancel", args)
-        return await run_async(core.cancel_run(self._context, thread_id, run_id, args), self._client)
+        return await run_async(core.cancel_run(self._context, args), self._client)
 
     @overload
     async def submit_tool_outputs(
@@ -1123,7 +1117,5 @@ class AsyncRuns(NoRawResponse, _sdk.AsyncRuns):
         args = given(locals())
         check("runs.submit_tool_outputs", args)
         if args.get("stream"):
-            return await open_async_stream(
-                core.stream_submit_tool_outputs(self._context, thread_id, run_id, args), self._client
-            )
-        return await run_async(core.submit_tool_outputs(self._context, thread_id, run_id, args), self._client)
+            return await open_async_stream(core.stream_submit_tool_outputs(self._context, args), self._client)
+        return await run_async(core.submit_tool_outputs(self._context, args), self._client)

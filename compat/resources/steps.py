@@ -16,10 +16,10 @@ from openai.types.beta.threads.runs.run_step_include import RunStepInclude
 
 from .._context import Context, given
 from .._effects import run_async, run_sync
+from ..ops import steps as core
 from ..params import check
 from ._pages import CompatAsyncPaginator, sync_page
 from ._raw import NoRawResponse
-from .core import steps as core
 
 __all__ = ["AsyncSteps", "Steps"]
 
@@ -47,7 +47,7 @@ class Steps(NoRawResponse, _sdk.Steps):
     ) -> RunStep:
         args = given(locals())
         check("steps.retrieve", args)
-        return run_sync(core.retrieve_step(self._context, thread_id, run_id, step_id), self._client)
+        return run_sync(core.retrieve_step(self._context, args), self._client)
 
     def list(
         self,
@@ -66,7 +66,7 @@ class Steps(NoRawResponse, _sdk.Steps):
     ) -> SyncCursorPage[RunStep]:
         args = given(locals())
         check("steps.list", args)
-        return sync_page(lambda a: core.list_steps(self._context, thread_id, run_id, a), args, self._client)
+        return sync_page(lambda a: core.list_steps(self._context, a), args, self._client)
 
 
 class AsyncSteps(NoRawResponse, _sdk.AsyncSteps):
@@ -92,7 +92,7 @@ class AsyncSteps(NoRawResponse, _sdk.AsyncSteps):
     ) -> RunStep:
         args = given(locals())
         check("steps.retrieve", args)
-        return await run_async(core.retrieve_step(self._context, thread_id, run_id, step_id), self._client)
+        return await run_async(core.retrieve_step(self._context, args), self._client)
 
     def list(
         self,
@@ -111,4 +111,4 @@ class AsyncSteps(NoRawResponse, _sdk.AsyncSteps):
     ) -> AsyncPaginator[RunStep, AsyncCursorPage[RunStep]]:
         args = given(locals())
         check("steps.list", args)
-        return CompatAsyncPaginator(lambda a: core.list_steps(self._context, thread_id, run_id, a), args, self._client)
+        return CompatAsyncPaginator(lambda a: core.list_steps(self._context, a), args, self._client)

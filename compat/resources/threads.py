@@ -33,9 +33,9 @@ from typing_extensions import overload
 
 from .._context import Context, given
 from .._effects import run_async, run_sync
+from ..ops import runs as runs_ops, threads as core
 from ..params import check
 from ._raw import NoRawResponse
-from .core import threads as core
 from .messages import AsyncMessages, Messages
 
 if TYPE_CHECKING:
@@ -45,10 +45,8 @@ __all__ = ["AsyncThreads", "Threads"]
 
 
 def _runs_op(name: str) -> Callable[..., Any]:
-    """A create-thread-and-run operation of ``compat.resources.core.runs`` (the runs core provides them)."""
-    from .core import runs
-
-    return cast("Callable[..., Any]", getattr(runs, name))
+    """A create-thread-and-run operation of ``compat.ops.runs``."""
+    return cast("Callable[..., Any]", getattr(runs_ops, name))
 
 
 class Threads(NoRawResponse, _sdk.Threads):

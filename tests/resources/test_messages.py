@@ -13,7 +13,7 @@ import pytest
 from compat import AsyncOpenAI, OpenAI
 from compat.emulator import AsyncEmulatorTransport, Emulator, EmulatorTransport, Turn, counter_ids, fixed_clock
 from compat.emulator._emulator import RecordedRequest
-from compat.resources.core.common import MessageMeta
+from compat.ops._common import MessageMeta
 from compat.store.sqlite import SQLiteStore
 
 NOW = 1_700_000_100

@@ -35,14 +35,15 @@ from openai.types.beta.threads.runs.run_step import Usage as StepUsage
 from openai.types.responses import Response, ResponseErrorEvent, ResponseOutputMessage
 from pydantic import BaseModel, Field, PrivateAttr
 
-from ..._context import Context
-from ..._effects import Call, Emit, Op, Pull, Sleep
-from ..._errors import bad_request, not_found
-from ...store import StoredRecord
-from ...translate import from_responses, legacy, to_responses
-from ...translate.legacy import tool_resources as check_tool_resources
-from ...translate.stream import RunStreamState
-from .common import (
+from .._context import Context
+from .._effects import Call, Emit, Op, Pull, Sleep
+from .._errors import bad_request, not_found
+from ..store import StoredRecord
+from ..translate import from_responses, legacy, to_responses
+from ..translate.legacy import tool_resources as check_tool_resources
+from ..translate.stream import RunStreamState
+from ..translate.to_conversations import thread_message_to_item
+from ._common import (
     ACTIVE_RUN_STATUSES,
     Listing,
     MessageMeta,
@@ -53,6 +54,7 @@ from .common import (
     request_options,
     require,
 )
+from .threads import create_thread, retrieve_conversation
 
 __all__ = [
     "cancel_run",
@@ -61,6 +63,8 @@ __all__ = [
     "stream_thread_and_run",
     "list_runs",
     "create_run",
+    "create_run_and_poll",
+    "submit_tool_outputs_and_poll",
     "ensure_no_active_run",
     "poll_run",
     "retrieve_run",
@@ -222,8 +226,6 @@ def _prepare(context: Context, thread_id: str, args: Mapping[str, Any]) -> RunSt
 
 
 def _message_items(messages: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
-    from ...translate.to_conversations import thread_message_to_item
-
     items: list[dict[str, Any]] = []
     for index, message in enumerate(messages or []):
         items.append(thread_message_to_item(message, param=f"additional_messages[{index}]"))
@@ -524,8 +526,9 @@ def _begin(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[tupl
     return state, _request(state, input_items)
 
 
-def create_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[Run]:
+def create_run(context: Context, args: Mapping[str, Any]) -> Op[Run]:
     """``runs.create`` without streaming: one model turn, the run in the state it reached."""
+    thread_id: str = args["thread_id"]
     state, params = yield from _begin(context, thread_id, args)
     response = cast(Response, (yield from _call(context, state, params, undo=None)))
     state = _record_turn(context, state, response)
@@ -533,25 +536,37 @@ def create_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[
     return state.legacy()
 
 
-def retrieve_run(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[Run]:
+def retrieve_run(context: Context, args: Mapping[str, Any]) -> Op[Run]:
     """``runs.retrieve``: the stored run (expired when its time has passed)."""
-    state = yield from settle_expiry(context, _load(context, thread_id, run_id, args))
+    state = yield from settle_expiry(context, _load(context, args["thread_id"], args["run_id"], args))
     return state.legacy()
 
 
-def poll_run(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[Run]:
+def poll_run(context: Context, args: Mapping[str, Any]) -> Op[Run]:
     """``runs.poll``: re-read the run until it reaches a terminal state (another process may drive it)."""
     interval = float(args.get("poll_interval_ms", 1000)) / 1000
     while True:
-        run = yield from retrieve_run(context, thread_id, run_id, args)
+        run = yield from retrieve_run(context, args)
         if run.status in TERMINAL_STATUSES:
             return run
         yield Sleep(interval)
 
 
-def update_run(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[Run]:
+def create_run_and_poll(context: Context, args: Mapping[str, Any]) -> Op[Run]:
+    """``runs.create_and_poll``: ``runs.create``, then poll the run to a terminal state."""
+    run = yield from create_run(context, args)
+    return (yield from poll_run(context, {**args, "run_id": run.id}))
+
+
+def submit_tool_outputs_and_poll(context: Context, args: Mapping[str, Any]) -> Op[Run]:
+    """``runs.submit_tool_outputs_and_poll``: submit, then poll the run to a terminal state."""
+    run = yield from submit_tool_outputs(context, args)
+    return (yield from poll_run(context, {**args, "run_id": run.id}))
+
+
+def update_run(context: Context, args: Mapping[str, Any]) -> Op[Run]:
     """``runs.update``: metadata, kept in the store; not while the run's model turn is under way."""
-    state = _load(context, thread_id, run_id)
+    state = _load(context, args["thread_id"], args["run_id"])
     status = state.run["status"]
     if status in _BUSY_STATUSES:
         raise bad_request(f"Cannot update run with status '{status}'.")
@@ -563,9 +578,9 @@ def update_run(context: Context, thread_id: str, run_id: str, args: Mapping[str,
     yield
 
 
-def cancel_run(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[Run]:
+def cancel_run(context: Context, args: Mapping[str, Any]) -> Op[Run]:
     """``runs.cancel``: a ``requires_action`` run is cancelled and its pending calls answered."""
-    state = yield from settle_expiry(context, _load(context, thread_id, run_id, args))
+    state = yield from settle_expiry(context, _load(context, args["thread_id"], args["run_id"], args))
     run = state.legacy()
     if run.status not in ACTIVE_RUN_STATUSES:
         raise bad_request(f"Cannot cancel run with status '{run.status}'.")
@@ -608,8 +623,10 @@ class _Resumed(NamedTuple):
     undo: list[StoredRecord]
 
 
-def _resume(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[_Resumed]:
+def _resume(context: Context, args: Mapping[str, Any]) -> Op[_Resumed]:
     """Answer the run's pending calls."""
+    thread_id: str = args["thread_id"]
+    run_id: str = args["run_id"]
     state = yield from settle_expiry(context, _load(context, thread_id, run_id, args))
     tool_outputs = list(args.get("tool_outputs") or [])
     outputs = _check_outputs(state.legacy(), tool_outputs)
@@ -623,9 +640,9 @@ def _resume(context: Context, thread_id: str, run_id: str, args: Mapping[str, An
     return _Resumed(state, _request(state, to_responses.tool_outputs_to_items(tool_outputs)), closed, undo)
 
 
-def submit_tool_outputs(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[Run]:
+def submit_tool_outputs(context: Context, args: Mapping[str, Any]) -> Op[Run]:
     """``runs.submit_tool_outputs`` without streaming: the next model turn, the run in its new state."""
-    state, params, _, undo = yield from _resume(context, thread_id, run_id, args)
+    state, params, _, undo = yield from _resume(context, args)
     response = cast(Response, (yield from _call(context, state, params, undo=undo)))
     state = _record_turn(context, state, response)
     if state.run["status"] in _FAILED:
@@ -636,8 +653,9 @@ def submit_tool_outputs(context: Context, thread_id: str, run_id: str, args: Map
 # --- streaming ----------------------------------------------------------------------------------
 
 
-def stream_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[None]:
+def stream_run(context: Context, args: Mapping[str, Any]) -> Op[None]:
     """``runs.create(stream=True)``: the legacy events of one streamed model turn."""
+    thread_id: str = args["thread_id"]
     state = _prepare(context, thread_id, args)
     input_items = _message_items(args.get("additional_messages"))
     # the legacy API refused a second active run with the message ``_insert`` raises
@@ -656,9 +674,11 @@ def stream_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[
         yield from _after_additional(context, state, response, args)
 
 
-def stream_submit_tool_outputs(context: Context, thread_id: str, run_id: str, args: Mapping[str, Any]) -> Op[None]:
+def stream_submit_tool_outputs(context: Context, args: Mapping[str, Any]) -> Op[None]:
     """``runs.submit_tool_outputs(stream=True)``: the legacy events of the next streamed turn."""
-    state, params, closed, undo = yield from _resume(context, thread_id, run_id, args)
+    thread_id: str = args["thread_id"]
+    run_id: str = args["run_id"]
+    state, params, closed, undo = yield from _resume(context, args)
     if closed is not None:
         yield Emit(ThreadRunStepCompleted(data=closed, event="thread.run.step.completed"))
     queued = state.legacy().model_copy(update={"status": "queued"})
@@ -771,13 +791,12 @@ def _request_of(stream: Any) -> httpx2.Request:
     return request if isinstance(request, httpx2.Request) else httpx2.Request("POST", "https://compat.invalid/v1")
 
 
-def list_runs(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[Listing[Run]]:
+def list_runs(context: Context, args: Mapping[str, Any]) -> Op[Listing[Run]]:
     """``runs.list``: the thread's runs from the store, legacy paging; the legacy 404 for an unknown thread."""
+    thread_id: str = args["thread_id"]
     records, has_more = page_records(context.store, "run", list_args(args), parent_id=thread_id)
     if not records and context.store.get("thread", thread_id) is None:
         # no trace of the thread here: it may be a conversation made without the shim, or none at all
-        from .threads import retrieve_conversation
-
         yield from retrieve_conversation(thread_id, request_options(args))
     runs = [RunState.model_validate(dict(r.data)).legacy() for r in records]
     return Listing[Run](data=runs, has_more=has_more)
@@ -794,8 +813,6 @@ def _thread_args(args: Mapping[str, Any]) -> dict[str, Any]:
 
 def _new_thread(context: Context, args: Mapping[str, Any]) -> Op[Thread]:
     """The thread of ``create_and_run``, once the run's own arguments are known to be valid."""
-    from .threads import create_thread
-
     assistant = dict(require(context.store, "assistant", args["assistant_id"]).data)
     _message_items(args.get("additional_messages"))
     # the run's arguments are checked before a conversation exists that a refused run would orphan
@@ -807,17 +824,17 @@ def _new_thread(context: Context, args: Mapping[str, Any]) -> Op[Thread]:
 def create_thread_and_run(context: Context, args: Mapping[str, Any]) -> Op[Run]:
     """``threads.create_and_run``: a new thread (conversation), then one run on it."""
     thread = yield from _new_thread(context, args)
-    return (yield from create_run(context, thread.id, args))
+    return (yield from create_run(context, {**args, "thread_id": thread.id}))
 
 
 def create_thread_and_run_poll(context: Context, args: Mapping[str, Any]) -> Op[Run]:
     """``threads.create_and_run_poll``: as ``create_and_run``, then poll to a terminal state."""
     run = yield from create_thread_and_run(context, args)
-    return (yield from poll_run(context, run.thread_id, run.id, args))
+    return (yield from poll_run(context, {**args, "thread_id": run.thread_id, "run_id": run.id}))
 
 
 def stream_thread_and_run(context: Context, args: Mapping[str, Any]) -> Op[None]:
     """``threads.create_and_run(stream=True)``: ``thread.created``, then the run's legacy events."""
     thread = yield from _new_thread(context, args)
     yield Emit(ThreadCreated(data=thread, event="thread.created"))
-    yield from stream_run(context, thread.id, args)
+    yield from stream_run(context, {**args, "thread_id": thread.id})

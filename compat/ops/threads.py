@@ -14,14 +14,14 @@ import openai
 from openai.types.beta import Thread, ThreadDeleted
 from openai.types.conversations import Conversation, ConversationItemList
 
-from ..._context import Context
-from ..._effects import Call, Op
-from ..._errors import bad_request, not_found
-from ...store import StoredRecord
-from ...translate.from_conversations import conversation_to_thread
-from ...translate.legacy import tool_resources as check_tool_resources
-from ...translate.to_conversations import item_batches, thread_message_to_item
-from .common import MessageMeta, check_metadata, request_options
+from .._context import Context
+from .._effects import Call, Op
+from .._errors import bad_request, not_found
+from ..store import StoredRecord
+from ..translate.from_conversations import conversation_to_thread
+from ..translate.legacy import tool_resources as check_tool_resources
+from ..translate.to_conversations import item_batches, thread_message_to_item
+from ._common import MessageMeta, check_metadata, request_options
 
 __all__ = [
     "create_thread",

@@ -20,13 +20,13 @@ import openai
 from openai.types.beta.threads import Message, MessageDeleted
 from openai.types.conversations import ConversationItem, ConversationItemList, Message as ConversationMessage
 
-from ..._context import Context
-from ..._effects import Call, Op
-from ..._errors import bad_request, not_found
-from ...store import StoredRecord
-from ...translate.from_conversations import is_legacy_message, item_to_message
-from ...translate.to_conversations import message_to_item
-from .common import Listing, MessageMeta, check_metadata, list_args, request_options
+from .._context import Context
+from .._effects import Call, Op
+from .._errors import bad_request, not_found
+from ..store import StoredRecord
+from ..translate.from_conversations import is_legacy_message, item_to_message
+from ..translate.to_conversations import message_to_item
+from ._common import Listing, MessageMeta, check_metadata, list_args, request_options
 from .runs import ensure_no_active_run
 from .threads import retrieve_conversation, thread_not_found
 

@@ -7,9 +7,9 @@ from typing import Any, Generic, Literal, TypeVar, cast
 
 from pydantic import BaseModel
 
-from ..._errors import bad_request, not_found
-from ...store import Kind, Order, Store, StoredRecord
-from ...translate.from_responses import MessageIncompleteReason
+from .._errors import bad_request, not_found
+from ..store import Kind, Order, Store, StoredRecord
+from ..translate.from_responses import MessageIncompleteReason
 
 __all__ = [
     "ListArgs",

@@ -7,12 +7,12 @@ from typing import Any
 
 from openai.types.beta import Assistant, AssistantDeleted
 
-from ..._context import Context
-from ..._effects import Op
-from ..._errors import not_found
-from ...store import StoredRecord
-from ...translate.legacy import assistant_from_params, updated_assistant
-from .common import Listing, check_metadata, list_args, page_records, require
+from .._context import Context
+from .._effects import Op
+from .._errors import not_found
+from ..store import StoredRecord
+from ..translate.legacy import assistant_from_params, updated_assistant
+from ._common import Listing, check_metadata, list_args, page_records, require
 
 __all__ = [
     "create_assistant",
