@@ -1,23 +1,35 @@
-"""Fixtures shared by the whole suite: the anyio backend, pytest-recording's VCR setup and a legacy client.
+"""Fixtures shared by the whole suite: the anyio backend, pytest-recording's VCR setup and a legacy client,
+and the one rule for tests whose data this checkout may lack.
 
 Cassettes are replayed by default (``--record-mode=none`` in pyproject). To re-record against the emulator's
 HTTP server: ``pytest tests/e2e --record-mode=rewrite``; against OpenAI, see MIGRATION.md.
+
+Tests reading ``../shared`` (the real recordings in ``../shared/realwire``) call :func:`shared_path`, or use
+the ``realwire`` fixture: without the data they are skipped, and when ``CI`` is set they fail, so that a CI
+run cannot pass by skipping them. Helpers import these names with ``from conftest import ...``; that works
+because this is the only ``conftest.py`` of the suite outside a package (pytest imports each of those as
+``conftest``).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+import httpx2
+import openai
 import pytest
 
 import compat
 from compat.emulator import Emulator, counter_ids, fixed_clock, serve
 
 REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+REALWIRE = SHARED / "realwire"
 REPLAY_BASE_URL = "http://127.0.0.1:9/v1"  # nothing listens there: in replay mode VCR answers every request
 FIXED_TIME = 1_700_000_000
 
@@ -58,6 +70,27 @@ def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
     vcr.register_matcher("json_body", json_body)
 
 
+def skip_or_fail(requirement: str, reason: str) -> NoReturn:
+    """End a test that needs ``requirement``, which this machine lacks: skip it, or fail it when ``CI`` is set."""
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set and {requirement} is required: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def shared_path(*parts: str) -> Path:
+    """``../shared/<parts>``; the test is skipped (failed under ``CI``) when this checkout lacks it."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        skip_or_fail("../shared", f"{path} is not available")
+    return path
+
+
+@pytest.fixture(scope="session")
+def realwire() -> Path:
+    """``../shared/realwire``, the recorded OpenAI traffic (see :func:`shared_path`)."""
+    return shared_path("realwire")
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
@@ -93,11 +126,20 @@ def legacy_emulator() -> Emulator:
 
 
 @pytest.fixture
-def legacy_client(request: pytest.FixtureRequest, tmp_path: Path, legacy_emulator: Emulator) -> Iterator[compat.OpenAI]:
+def legacy_requests() -> list[httpx2.Request]:
+    """Every HTTP request ``legacy_client`` sent, in order, as it left the client (before VCR saw it)."""
+    return []
+
+
+@pytest.fixture
+def legacy_client(
+    request: pytest.FixtureRequest, tmp_path: Path, legacy_emulator: Emulator, legacy_requests: list[httpx2.Request]
+) -> Iterator[compat.OpenAI]:
     """A ``compat.OpenAI`` with a SQLite store in ``tmp_path`` and deterministic ids and clock.
 
     Recording: its base URL is the emulator's HTTP server on 127.0.0.1. Replaying: an address where
-    nothing listens, so every request must come from the cassette.
+    nothing listens, so every request must come from the cassette. The requests it sends are appended
+    to ``legacy_requests``.
     """
     server = serve(legacy_emulator) if recording(request) else None
     client = compat.OpenAI(
@@ -105,6 +147,7 @@ def legacy_client(request: pytest.FixtureRequest, tmp_path: Path, legacy_emulato
         max_retries=0,
         base_url=server.base_url if server is not None else REPLAY_BASE_URL,
         store=f"sqlite:///{tmp_path / 'state.db'}",
+        http_client=openai.DefaultHttpxClient(event_hooks={"request": [legacy_requests.append]}),
     )
     client.compat_context.ids = counter_legacy_ids()
     client.compat_context.clock = lambda: FIXED_TIME

@@ -1,7 +1,9 @@
 """The weather example of the Assistants function-calling guide, run verbatim through ``compat.OpenAI``.
 
 Recorded against the emulator's HTTP server (``pytest tests/e2e --record-mode=rewrite``) and replayed from
-``cassettes/test_weather``: the whole legacy objects and every request the shim sent are pinned.
+``cassettes/test_weather``: the whole legacy objects and every request the shim sent are pinned, as it sent
+them (captured on its HTTP client) and as the cassette holds them, and every interaction of the cassette must
+be played.
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx2
 import pytest
+from vcr.record_mode import RecordMode
 
 import compat
 from compat.emulator import Emulator, Turn
@@ -84,8 +88,18 @@ CALLS = Turn.function_calls(
 )
 
 
-def sent(cassette: Any) -> list[tuple[str, str, Any]]:
-    """Every request of the cassette as (method, path, JSON body)."""
+def sent(requests: list[httpx2.Request]) -> list[tuple[str, str, Any]]:
+    """Every request the shim sent, in order, as (method, path with query, JSON body)."""
+    out: list[tuple[str, str, Any]] = []
+    for request in requests:
+        assert request.url.host == "127.0.0.1"
+        body = json.loads(request.content) if request.content else None
+        out.append((request.method, request.url.raw_path.decode(), body))
+    return out
+
+
+def recorded(cassette: Any) -> list[tuple[str, str, Any]]:
+    """Every request of the cassette as (method, path with query, JSON body); no credentials in it."""
     out: list[tuple[str, str, Any]] = []
     for request in cassette.requests:
         assert request.host == "127.0.0.1"
@@ -94,6 +108,15 @@ def sent(cassette: Any) -> list[tuple[str, str, Any]]:
         query = "&".join(f"{name}={value}" for name, value in request.query)
         out.append((request.method, request.path + (f"?{query}" if query else ""), body))
     return out
+
+
+def assert_cassette_played(cassette: Any, requests: list[httpx2.Request]) -> None:
+    """Replaying, every interaction of the cassette answered exactly one of the shim's requests."""
+    if cassette.record_mode != RecordMode.NONE:
+        return  # recording: the cassette is being written from these very requests
+    assert len(cassette) > 0
+    assert cassette.all_played, f"{len(cassette) - len(cassette.play_counts)} interactions were not played"
+    assert cassette.play_count == len(cassette) == len(requests)
 
 
 def run_object(**changes: Any) -> dict[str, Any]:
@@ -137,7 +160,9 @@ def usage(prompt: int, completion: int) -> dict[str, Any]:
     }
 
 
-def test_weather_polling(legacy_client: compat.OpenAI, legacy_emulator: Emulator, vcr: Any) -> None:
+def test_weather_polling(
+    legacy_client: compat.OpenAI, legacy_emulator: Emulator, legacy_requests: list[httpx2.Request], vcr: Any
+) -> None:
     legacy_emulator.queue(CALLS)  # then the emulator's model answers from the tool outputs
     client = legacy_client
     printed: list[Any] = []
@@ -348,7 +373,7 @@ def test_weather_polling(legacy_client: compat.OpenAI, legacy_emulator: Emulator
         "tools": RESPONSES_TOOLS,
         "truncation": "auto",
     }
-    assert sent(vcr) == [
+    expected = [
         ("POST", "/v1/conversations", {}),
         (
             "POST",
@@ -369,9 +394,14 @@ def test_weather_polling(legacy_client: compat.OpenAI, legacy_emulator: Emulator
         ),
         ("GET", "/v1/conversations/conv_0001/items?limit=21&order=desc", None),
     ]
+    assert sent(legacy_requests) == expected
+    assert recorded(vcr) == expected
+    assert_cassette_played(vcr, legacy_requests)
 
 
-def test_structured_outputs_strict_function(legacy_client: compat.OpenAI, legacy_emulator: Emulator, vcr: Any) -> None:
+def test_structured_outputs_strict_function(
+    legacy_client: compat.OpenAI, legacy_emulator: Emulator, legacy_requests: list[httpx2.Request], vcr: Any
+) -> None:
     legacy_emulator.queue(CALLS)
     client = legacy_client
     strict_parameters = {**TEMPERATURE_PARAMETERS, "additionalProperties": False}
@@ -411,17 +441,26 @@ def test_structured_outputs_strict_function(legacy_client: compat.OpenAI, legacy
         },
         LEGACY_TOOLS[1],
     ]
-    requests = sent(vcr)
-    assert [(method, path) for method, path, _ in requests] == [
-        ("POST", "/v1/conversations"),
-        ("POST", "/v1/conversations/conv_0001/items"),
-        ("POST", "/v1/responses"),
+    expected = [
+        ("POST", "/v1/conversations", {}),
+        (
+            "POST",
+            "/v1/conversations/conv_0001/items",
+            {"items": [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": QUESTION}]}]},
+        ),
+        (
+            "POST",
+            "/v1/responses",
+            {
+                "conversation": "conv_0001",
+                "instructions": INSTRUCTIONS,
+                "model": "gpt-4o-2024-08-06",
+                "parallel_tool_calls": True,
+                "tools": [{**RESPONSES_TOOLS[0], "parameters": strict_parameters, "strict": True}, RESPONSES_TOOLS[1]],
+                "truncation": "auto",
+            },
+        ),
     ]
-    assert requests[2][2] == {
-        "conversation": "conv_0001",
-        "instructions": INSTRUCTIONS,
-        "model": "gpt-4o-2024-08-06",
-        "parallel_tool_calls": True,
-        "tools": [{**RESPONSES_TOOLS[0], "parameters": strict_parameters, "strict": True}, RESPONSES_TOOLS[1]],
-        "truncation": "auto",
-    }
+    assert sent(legacy_requests) == expected
+    assert recorded(vcr) == expected
+    assert_cassette_played(vcr, legacy_requests)
