@@ -10,8 +10,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import yaml
+from conftest import REALWIRE
 
-REALWIRE = Path(__file__).parents[2].parent / "shared" / "realwire"
 FOLDERS = ("p1_responses_function_calls", "p2_responses_streaming", "p3_conversations", "p4_background", "p5_errors")
 
 

@@ -17,11 +17,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
-import pytest
 import yaml
+from conftest import shared_path
 
-REALWIRE = Path(__file__).resolve().parents[2].parent / "shared" / "realwire"
-LEGACY = REALWIRE / "p6_legacy_assistants"
+LEGACY = ("realwire", "p6_legacy_assistants")
 
 _TOKEN_COUNTS = frozenset({"prompt_tokens", "completion_tokens", "total_tokens", "cached_tokens", "reasoning_tokens"})
 _ID_PREFIX = re.compile(r"^[a-z]+(?=[_-])")
@@ -30,10 +29,8 @@ _PREFIX_ALIASES = {"conv": "thread"}
 
 
 def _path(name: str) -> Path:
-    path = LEGACY / name
-    if not path.is_file():
-        pytest.skip(f"realwire recording {name} is not available")
-    return path
+    """The recording ``name``; without it the test is skipped, or failed when ``CI`` is set."""
+    return shared_path(*LEGACY, name)
 
 
 def dotnet_entries(name: str) -> list[dict[str, Any]]:

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from conftest import REALWIRE
 from openai._models import construct_type
 from openai.types.responses import ResponseStreamEvent
-
-REALWIRE = Path(__file__).resolve().parents[2].parent / "shared" / "realwire"
 
 
 def parse_sse(body: str) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any, get_args
 
 import pytest
+from conftest import shared_path
 from openai import AssistantEventHandler
 from openai._models import construct_type
 from openai.types.beta import AssistantStreamEvent
@@ -26,7 +27,7 @@ from compat.translate import from_responses
 from compat.translate.stream import _NO_LEGACY_FORM_TYPES, RunStreamState
 
 from . import _events as ev
-from ._sse import REALWIRE, parse_sse, recorded_streams, to_events
+from ._sse import parse_sse, recorded_streams, to_events
 
 NOW = 1_700_000_100
 
@@ -187,19 +188,18 @@ def assert_same_as_non_streaming(state: RunStreamState, prior_usage: RunUsage | 
 
 # -- recorded streams -----------------------------------------------------------------------------
 
-STREAMS = recorded_streams("p2_responses_streaming") if REALWIRE.is_dir() else []
+STREAMS = recorded_streams("p2_responses_streaming")
+STREAM_IDS = [stream_id for stream_id, _ in STREAMS] or ["absent"]  # "absent": one test that skips or fails
 
 
 def _recorded(stream_id: str) -> list[ResponseStreamEvent]:
-    if not REALWIRE.is_dir():
-        pytest.skip("the realwire recordings are not available")
+    """The recorded stream ``stream_id``; without the recordings the test is skipped (failed under ``CI``)."""
+    shared_path("realwire", "p2_responses_streaming")
     return to_events(parse_sse(dict(STREAMS)[stream_id]))
 
 
-@pytest.mark.parametrize("stream_id", [stream_id for stream_id, _ in STREAMS] or ["absent"])
+@pytest.mark.parametrize("stream_id", STREAM_IDS)
 def test_recorded_stream(stream_id: str) -> None:
-    if not STREAMS:
-        pytest.skip("the realwire recordings are not available")
     state, legacy = translate(_recorded(stream_id))
 
     assert state.done
@@ -231,9 +231,7 @@ def test_recorded_parallel_calls() -> None:
 
 def test_recorded_error_stream() -> None:
     """The recorded ``error`` (fields nested under ``error``) is followed by ``response.failed``."""
-    path = REALWIRE / "p5_errors" / "vercel-ai__openai-error.1.chunks.txt"
-    if not path.is_file():
-        pytest.skip("the realwire recordings are not available")
+    path = shared_path("realwire", "p5_errors", "vercel-ai__openai-error.1.chunks.txt")
     state, legacy = translate(to_events(parse_sse(path.read_text())))
 
     message = (
@@ -317,10 +315,8 @@ def run_handler(legacy: list[AssistantStreamEvent]) -> RecordingHandler:
     return handler
 
 
-@pytest.mark.parametrize("stream_id", [stream_id for stream_id, _ in STREAMS] or ["absent"])
+@pytest.mark.parametrize("stream_id", STREAM_IDS)
 def test_event_handler_accumulates_recorded_streams(stream_id: str) -> None:
-    if not STREAMS:
-        pytest.skip("the realwire recordings are not available")
     state, legacy = translate(_recorded(stream_id))
     handler = run_handler(legacy)
 
