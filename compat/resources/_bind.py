@@ -1,0 +1,229 @@
+"""Legacy methods bound to the SDK's own: a legacy resource names the SDK method and the operation, nothing else.
+
+::
+
+    class Runs(NoRawResponse, _sdk.Runs):
+        create = streamable(_sdk.Runs.create, runs.create_run, runs.stream_run)
+        list = page(_sdk.Runs.list, runs.list_runs)
+
+Each factory returns a function of the SDK method's own type (overloads included) for the type checker, and
+carries the SDK method's signature and docstring (``functools.wraps``) for ``inspect``, ``help`` and IDEs: the
+legacy surface is the installed SDK's, never restated, so it cannot drift from it.
+
+Rules, per call:
+
+- the arguments are matched to the SDK method's parameters; an unknown keyword, a missing argument or too
+  many positional ones raise the ``TypeError`` Python raises for the SDK method, before anything else;
+- the arguments the caller gave (:func:`compat._context.given`), path ids included, are checked against the
+  parameter table (``compat.params.check``, row key ``"runs.create"``: the SDK class without ``Async``);
+- the operation gets them with the resource's ``_context``; its effects run on the resource's ``_client``.
+
+Kinds, sync or async as the SDK method (a coroutine function, or a method of an ``Async...`` class):
+
+- :func:`call`: the operation's result;
+- :func:`page`: a ``list`` method's page (sync) or paginator (async), see ``_pages``;
+- :func:`streamable`: ``stream=True`` answers the legacy event stream of the streaming operation, otherwise as
+  :func:`call`;
+- :func:`manager`: the SDK's ``AssistantStreamManager`` over the streaming operation, started when the manager
+  is entered, with the caller's ``event_handler``.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, cast
+
+from typing_extensions import get_overloads
+
+from .._context import Context, given
+from .._effects import Op, run_async, run_sync
+from ..ops._common import Listing
+from ..params import check
+from ._pages import CompatAsyncPaginator, sync_page
+from ._streams import async_stream_manager, open_async_stream, open_stream, stream_manager
+
+__all__ = ["Parameters", "call", "manager", "page", "streamable"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+Operation = Callable[[Context, Mapping[str, Any]], Op[Any]]
+"""An operation of ``compat.ops``: the context and the caller's arguments in, the effects it needs out."""
+
+ListOperation = Callable[[Context, Mapping[str, Any]], Op[Listing[Any]]]
+
+Drive = Callable[[Context, Any, dict[str, Any]], Any]
+"""What a bound method does with the resource's context, its client and the checked arguments."""
+
+
+def call(sdk_method: F, operation: Operation) -> F:
+    """A method answering the operation's result."""
+
+    def sync(context: Context, client: Any, args: dict[str, Any]) -> Any:
+        return run_sync(operation(context, args), client)
+
+    async def async_(context: Context, client: Any, args: dict[str, Any]) -> Any:
+        return await run_async(operation(context, args), client)
+
+    return _bind(sdk_method, async_ if _is_coroutine(sdk_method) else sync)
+
+
+def page(sdk_method: F, operation: ListOperation) -> F:
+    """A ``list`` method: a ``SyncCursorPage``, or an ``AsyncPaginator`` that runs when awaited or iterated."""
+
+    def sync(context: Context, client: Any, args: dict[str, Any]) -> Any:
+        return sync_page(lambda a: operation(context, a), args, client)
+
+    def async_(context: Context, client: Any, args: dict[str, Any]) -> Any:
+        return CompatAsyncPaginator(lambda a: operation(context, a), args, client)
+
+    return _bind(sdk_method, async_ if _on_async_resource(sdk_method) else sync)
+
+
+def streamable(sdk_method: F, operation: Operation, stream_operation: Operation) -> F:
+    """A method with ``stream``: the legacy event stream when it is true, else the operation's result."""
+
+    def sync(context: Context, client: Any, args: dict[str, Any]) -> Any:
+        if args.get("stream"):
+            return open_stream(stream_operation(context, args), client)
+        return run_sync(operation(context, args), client)
+
+    async def async_(context: Context, client: Any, args: dict[str, Any]) -> Any:
+        if args.get("stream"):
+            return await open_async_stream(stream_operation(context, args), client)
+        return await run_async(operation(context, args), client)
+
+    return _bind(sdk_method, async_ if _is_coroutine(sdk_method) else sync)
+
+
+def manager(sdk_method: F, stream_operation: Operation) -> F:
+    """A ``...stream`` helper: the SDK's stream manager; the operation starts when the manager is entered."""
+
+    def sync(context: Context, client: Any, args: dict[str, Any]) -> Any:
+        handler = args.pop("event_handler", None)
+        return stream_manager(lambda: stream_operation(context, args), client, handler)
+
+    def async_(context: Context, client: Any, args: dict[str, Any]) -> Any:
+        handler = args.pop("event_handler", None)
+        return async_stream_manager(lambda: stream_operation(context, args), client, handler)
+
+    return _bind(sdk_method, async_ if _on_async_resource(sdk_method) else sync)
+
+
+def _bind(sdk_method: F, drive: Drive) -> F:
+    """The legacy method: ``drive`` behind the SDK method's face (``functools.wraps``), async if ``drive`` is."""
+    parameters = Parameters.of(sdk_method)
+    method = _async_method(parameters, drive) if inspect.iscoroutinefunction(drive) else _sync_method(parameters, drive)
+    functools.update_wrapper(method, sdk_method)
+    if not method.__doc__:
+        # an overloaded SDK method documents its overloads, not the implementation
+        method.__doc__ = next((o.__doc__ for o in get_overloads(inspect.unwrap(sdk_method)) if o.__doc__), None)
+    # the function takes the SDK method's parameters at runtime; F tells the type checker so
+    return cast(F, method)
+
+
+def _sync_method(parameters: Parameters, drive: Drive) -> Callable[..., Any]:
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return drive(self._context, self._client, parameters.arguments(args, kwargs))
+
+    return method
+
+
+def _async_method(parameters: Parameters, drive: Drive) -> Callable[..., Any]:
+    async def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return await drive(self._context, self._client, parameters.arguments(args, kwargs))
+
+    return method
+
+
+def _is_coroutine(sdk_method: Callable[..., Any]) -> bool:
+    return inspect.iscoroutinefunction(inspect.unwrap(sdk_method))
+
+
+def _on_async_resource(sdk_method: Callable[..., Any]) -> bool:
+    return inspect.unwrap(sdk_method).__qualname__.startswith("Async")
+
+
+class Parameters:
+    """An SDK method's parameters, read once, for matching each call's arguments as Python would.
+
+    ``arguments`` is the per-call hot path: a few set and dict look-ups instead of ``Signature.bind``. Its
+    errors are the ``TypeError`` messages CPython gives for a call of the SDK function itself.
+    """
+
+    def __init__(self, function: Callable[..., Any], method: str) -> None:
+        signature = inspect.signature(function)
+        kinds = inspect.Parameter
+        # ``self`` is bound by the legacy method; it is not among the caller's arguments
+        params = list(signature.parameters.values())[1:]
+        self.qualname: str = function.__qualname__
+        self.method = method
+        self.positional = tuple(p.name for p in params if p.kind is kinds.POSITIONAL_OR_KEYWORD)
+        self.keyword_only = tuple(p.name for p in params if p.kind is kinds.KEYWORD_ONLY)
+        self.names = frozenset(self.positional + self.keyword_only)
+        self.required = tuple(p.name for p in params if p.default is kinds.empty)
+        self.positional_defaults = sum(1 for name in self.positional if name not in self.required)
+        unsupported = [p for p in params if p.kind not in (kinds.POSITIONAL_OR_KEYWORD, kinds.KEYWORD_ONLY)]
+        if unsupported:
+            raise TypeError(f"{self.qualname}: cannot bind a legacy method to parameters like {unsupported[0]}")
+
+    @classmethod
+    def of(cls, sdk_method: Callable[..., Any]) -> Parameters:
+        """The parameters of ``sdk_method``, with its row key in the parameter table (``"runs.create"``)."""
+        function = inspect.unwrap(sdk_method)
+        resource = function.__qualname__.split(".")[0].removeprefix("Async").lower()
+        return cls(function, f"{resource}.{function.__name__}")
+
+    def arguments(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        """The arguments the caller gave, by name, once Python would accept them and the table does."""
+        # zip stops at the parameters; surplus positional arguments are refused below, after the keywords
+        bound = dict(zip(self.positional, args, strict=False))
+        for name in kwargs:
+            if name not in self.names:
+                raise TypeError(f"{self.qualname}() got an unexpected keyword argument '{name}'")
+            if name in bound:
+                raise TypeError(f"{self.qualname}() got multiple values for argument '{name}'")
+        if len(args) > len(self.positional):
+            raise TypeError(self._too_many(len(args), kwargs))
+        bound.update(kwargs)
+        for name in self.required:
+            if name not in bound:
+                raise TypeError(self._missing(bound))
+        arguments = given(bound)
+        check(self.method, arguments)
+        return arguments
+
+    def _too_many(self, count: int, kwargs: Mapping[str, Any]) -> str:
+        """CPython's message, which counts ``self`` among the SDK function's positional arguments."""
+        most, given_count = len(self.positional) + 1, count + 1
+        fewest = most - self.positional_defaults
+        takes = (
+            f"from {fewest} to {most} positional arguments" if fewest < most else _count(most, "positional argument")
+        )
+        keyword_only = sum(1 for name in kwargs if name in self.keyword_only)
+        if keyword_only:
+            also = _count(keyword_only, "keyword-only argument")
+            gave = f"{_count(given_count, 'positional argument')} (and {also}) were"
+        else:
+            gave = f"{given_count} {'was' if given_count == 1 else 'were'}"
+        return f"{self.qualname}() takes {takes} but {gave} given"
+
+    def _missing(self, bound: Mapping[str, Any]) -> str:
+        """CPython's message: the missing positional arguments first, else the missing keyword-only ones."""
+        positional = [name for name in self.required if name in self.positional and name not in bound]
+        names = positional or [name for name in self.required if name not in bound]
+        kind = "positional" if positional else "keyword-only"
+        return f"{self.qualname}() missing {_count(len(names), f'required {kind} argument')}: {_listing(names)}"
+
+
+def _listing(names: list[str]) -> str:
+    """``'a'``, ``'a' and 'b'``, ``'a', 'b', and 'c'``: as CPython lists missing arguments."""
+    quoted = [repr(name) for name in names]
+    if len(quoted) <= 2:
+        return " and ".join(quoted)
+    return ", ".join(quoted[:-1]) + f", and {quoted[-1]}"
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
