@@ -163,7 +163,11 @@ def streamed_calls(legacy: list[AssistantStreamEvent]) -> list[tuple[str, str, s
 
 
 def assert_same_as_non_streaming(state: RunStreamState, prior_usage: RunUsage | None = None) -> None:
-    """``run``, ``steps`` and ``messages`` are what ``from_responses`` builds from the final response."""
+    """``run``, ``steps`` and ``messages`` are what ``from_responses`` builds from the final response.
+
+    Only a consistency check between the streaming and the non-streaming builders; the values themselves
+    are pinned by the literal expectations (``RECORDED`` and the synthetic streams' tests).
+    """
     final = state.final_response
     assert final is not None
     step_ids = iter([step.id for step in state.steps])
@@ -238,15 +242,30 @@ def test_recorded_error_stream() -> None:
         "You exceeded your current quota, please check your plan and billing details. For more information on "
         "this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors."
     )
-    assert [event.event for event in legacy] == ["thread.run.failed", "error"]
-    assert legacy[1].data.model_dump(exclude_none=True) == {
-        "code": "insufficient_quota",
-        "message": message,
-        "type": "insufficient_quota",
-    }
+    failed = run_dict(
+        status="failed",
+        failed_at=NOW,
+        expires_at=None,
+        last_error={"code": "server_error", "message": message},
+        usage=None,  # the recorded response has none
+    )
+    assert [dump(event) for event in legacy] == [
+        {"event": "thread.run.failed", "data": failed},
+        {
+            "event": "error",
+            "data": {
+                "code": "insufficient_quota",
+                "message": message,
+                "param": None,
+                "type": "insufficient_quota",
+                "misalignment": None,
+            },
+        },
+    ]
     assert state.final_response is not None and state.final_response.status == "failed"
-    assert state.run.last_error is not None
-    assert state.run.last_error.model_dump() == {"code": "server_error", "message": message}
+    assert state.run.model_dump() == failed
+    assert state.steps == []
+    assert state.messages == []
     assert_same_as_non_streaming(state)
 
 
@@ -470,6 +489,230 @@ def usage_dict(prompt: int, completion: int, *, cached: int = 0, reasoning: int 
 
 
 USAGE = usage_dict(10, 5)
+
+
+# -- recorded streams: the exact legacy objects ---------------------------------------------------
+#
+# Derived by hand from each recording: the texts are the recorded ``output_text`` of the final message
+# item (the concatenation of its ``response.output_text.delta`` events), each text delta gives one
+# ``thread.message.delta``; a function call gives one ``thread.run.step.delta`` announcing it plus one
+# per ``response.function_call_arguments.delta``; the usage is the recorded final ``usage`` (input →
+# prompt, output → completion), on the run once it ends and on the response's first step. Reasoning items
+# produce nothing. Step ids come from ``new_state`` (``step_1``, ...), times from ``RUN`` and ``NOW``.
+
+
+def text_reply_events(text_deltas: int) -> list[str]:
+    """A response that is one message: its step and message open, its deltas, then both close and the run."""
+    return [
+        "thread.run.step.created",
+        "thread.run.step.in_progress",
+        "thread.message.created",
+        "thread.message.in_progress",
+        *["thread.message.delta"] * text_deltas,
+        "thread.message.completed",
+        "thread.run.step.completed",
+        "thread.run.completed",
+    ]
+
+
+def tool_calls_events(step_deltas: int) -> list[str]:
+    """A response that is function calls only: the ``tool_calls`` step opens, its deltas, the run waits."""
+    return [
+        "thread.run.step.created",
+        "thread.run.step.in_progress",
+        *["thread.run.step.delta"] * step_deltas,
+        "thread.run.requires_action",
+    ]
+
+
+def completed_run(usage: dict[str, Any]) -> dict[str, Any]:
+    return run_dict(status="completed", completed_at=NOW, expires_at=None, usage=usage)
+
+
+def waiting_run(*calls: tuple[str, str, str]) -> dict[str, Any]:
+    """The run in ``requires_action`` for ``(call_id, name, arguments)`` calls; no usage until it ends."""
+    tool_calls = [
+        {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}}
+        for call_id, name, arguments in calls
+    ]
+    required = {"type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": tool_calls}}
+    return run_dict(status="requires_action", required_action=required, usage=None)
+
+
+def tool_step(step_id: str, *calls: tuple[str, str, str]) -> dict[str, Any]:
+    """The open ``tool_calls`` step of ``(call_id, name, arguments)`` calls, waiting for their outputs."""
+    tool_calls = [
+        {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments, "output": None}}
+        for call_id, name, arguments in calls
+    ]
+    return step_dict(step_id, {"type": "tool_calls", "tool_calls": tool_calls}, "in_progress")
+
+
+def reply(message_id: str, text: str, usage: dict[str, Any]) -> dict[str, Any]:
+    """The expected objects of a one-message response: the completed run, its step and its message."""
+    return {
+        "run": completed_run(usage),
+        "steps": [message_step("step_1", message_id, "completed", usage)],
+        "messages": [message_dict(message_id, "completed", [text_block(text)])],
+    }
+
+
+def calls(*calls: tuple[str, str, str]) -> dict[str, Any]:
+    """The expected objects of a response of function calls only."""
+    return {"run": waiting_run(*calls), "steps": [tool_step("step_1", *calls)], "messages": []}
+
+
+MELLON = '{"password":"mellon"}'
+RADIANCE = '{"password":"radiance"}'
+HELLO = "Hello! How can I assist you today?"
+
+RECORDED: dict[str, dict[str, Any]] = {
+    "mirascope__test_call_with_tools__openai_gpt_4o_responses__stream#0": {
+        "events": tool_calls_events(2 + 7 + 6),  # 2 calls announced, 7 and 6 argument deltas
+        **calls(
+            ("call_sKC7OABqf2A2PTLCm0CLeRWV", "secret_retrieval_tool", MELLON),
+            ("call_OdR3s3xop0vtgkDyWRMLafuH", "secret_retrieval_tool", RADIANCE),
+        ),
+    },
+    "mirascope__test_call_with_tools__openai_gpt_4o_responses__stream#1": {
+        "events": text_reply_events(30),
+        **reply(
+            "msg_0c3b09d20eedf2d30068f966bc0afc81909ccc6a383749530f",
+            "Here are the secrets associated with each password:\n\n"
+            "- **mellon**: Welcome to Moria!\n- **radiance**: Life before Death",
+            usage_dict(136, 32),
+        ),
+    },
+    "mirascope__test_call_with_tools__openai_gpt_4o_responses__stream#2": {
+        "events": tool_calls_events(2 + 7 + 6),
+        **calls(
+            ("call_X6173PYkiubC8YJRPzr8osHX", "secret_retrieval_tool", MELLON),
+            ("call_OiUVT2dz7nh3PHrEPGnvLPyi", "secret_retrieval_tool", RADIANCE),
+        ),
+    },
+    "mirascope__test_call_with_tools__openai_gpt_4o_responses__stream#3": {
+        "events": text_reply_events(28),
+        **reply(
+            "msg_087fd66e6fa25afd0069689b346fb8819394caa5e641b11cc3",
+            "Here are the secrets associated with the passwords:\n\n"
+            "- **mellon:** Welcome to Moria!\n- **radiance:** Life before Death",
+            usage_dict(136, 30),
+        ),
+    },
+    "mirascope__test_call_with_tools__openai_gpt_4o_responses__stream#4": {
+        "events": tool_calls_events(2 + 7 + 6),
+        **calls(
+            ("call_JFcMnB3B0uvpADG11Egu9VT3", "secret_retrieval_tool", MELLON),
+            ("call_bFXbNfOOKMw0esfOPep1dwdW", "secret_retrieval_tool", RADIANCE),
+        ),
+    },
+    "mirascope__test_call_with_tools__openai_gpt_4o_responses__stream#5": {
+        "events": text_reply_events(33),
+        **reply(
+            "msg_0a3946e8455bf5540069689b43f1988194b5a3db1778e6730d",
+            "Here are the secrets associated with the passwords:\n\n"
+            '- **mellon**: "Welcome to Moria!"\n- **radiance**: "Life before Death"',
+            usage_dict(136, 35),
+        ),
+    },
+    "openai-dotnet__ResponsesTests_FunctionCallStreamingWorks#0": {
+        "events": tool_calls_events(1 + 8),
+        **calls(("call_0UFGPwrziw5rbinYp7rthrTb", "get_weather_at_location", '{"location":"San Francisco, CA"}')),
+    },
+    "openai-dotnet__ResponsesTests_HelloWorldStreaminggpt-4o-mini#0": {
+        "events": text_reply_events(9),
+        **reply("msg_0976c6df58902d6a0068c9ef3537f48196a252a62ce5661cef", HELLO, usage_dict(11, 10)),
+    },
+    "openai-dotnet__ResponsesTests_StreamingResponses#0": {
+        "events": text_reply_events(9),
+        **reply("msg_0b70e4946283a4df0068c9ef5f4f3c819494718ea40dba591c", HELLO, usage_dict(11, 10)),
+    },
+    # A reasoning item (no events), a message, then a function call: the message step is closed with the
+    # response, after the tool_calls step opened, and carries the response's usage; the run waits.
+    "pydantic-ai__test_openai_responses_phase_streamed_on_part_start#0": {
+        "events": [
+            "thread.run.step.created",
+            "thread.run.step.in_progress",
+            "thread.message.created",
+            "thread.message.in_progress",
+            *["thread.message.delta"] * 13,
+            "thread.message.completed",
+            "thread.run.step.created",
+            "thread.run.step.in_progress",
+            *["thread.run.step.delta"] * (1 + 7),
+            "thread.run.step.completed",
+            "thread.run.requires_action",
+        ],
+        "run": waiting_run(("call_LabG58Uhrq9kZvR52BYKjToD", "get_capital", '{"country":"PotatoLand"}')),
+        "steps": [
+            message_step(
+                "step_1",
+                "msg_0fabc13af1ee0049006a691dfebdc881a1ae18d027c313d8ce",
+                "completed",
+                usage_dict(63, 69, reasoning=26),
+            ),
+            tool_step("step_2", ("call_LabG58Uhrq9kZvR52BYKjToD", "get_capital", '{"country":"PotatoLand"}')),
+        ],
+        "messages": [
+            message_dict(
+                "msg_0fabc13af1ee0049006a691dfebdc881a1ae18d027c313d8ce",
+                "completed",
+                [text_block("I\u2019ll check the capital lookup tool for \u201cPotatoLand.\u201d")],
+            )
+        ],
+    },
+    "pydantic-ai__test_openai_responses_phase_streamed_on_part_start#1": {
+        "events": text_reply_events(12),
+        **reply(
+            "msg_0fabc13af1ee0049006a691e008ed881a19fb315ceb267e808",
+            "The capital of PotatoLand is **Potato City**.",
+            usage_dict(147, 16),
+        ),
+    },
+    "pydantic-ai__test_openai_responses_stream#0": {
+        "events": tool_calls_events(1 + 5),
+        **calls(("call_kL0PCQV7M2WMoVX8V8OtYSAL", "get_capital", '{"country":"France"}')),
+    },
+    "pydantic-ai__test_openai_responses_stream#1": {
+        "events": text_reply_events(7),
+        **reply(
+            "msg_67e554a28bec8191b56d3e2331eff88006c52f0e511c76ed",
+            "The capital of France is Paris.",
+            usage_dict(278, 9),
+        ),
+    },
+    # A reasoning item (no events) then a function call.
+    "pydantic-ai__test_openai_responses_streaming_usage#0": {
+        "events": tool_calls_events(1 + 6),
+        **calls(("call_CWXgs68YprAjp6t0371hiPOI", "final_result", '{"result":6666}')),
+    },
+    "ruby-openai__responses_stream#0": {
+        "events": text_reply_events(10),
+        **reply(
+            "msg_67d4472da6808190b2046f08b92e4d330014ac40f9420c9c",
+            "Hi there! How can I assist you today?",
+            usage_dict(27, 11),
+        ),
+    },
+}
+
+
+def test_every_recorded_stream_is_pinned() -> None:
+    shared_path("realwire", "p2_responses_streaming")
+    assert sorted(RECORDED) == sorted(STREAM_IDS)
+
+
+@pytest.mark.parametrize("stream_id", sorted(RECORDED))
+def test_recorded_stream_exact_objects(stream_id: str) -> None:
+    """The exact legacy event names, and the run, steps and messages the stream ends with, whole."""
+    state, legacy = translate(_recorded(stream_id))
+    expected = RECORDED[stream_id]
+
+    assert [event.event for event in legacy] == expected["events"]
+    assert state.run.model_dump() == expected["run"]
+    assert [step.model_dump() for step in state.steps] == expected["steps"]
+    assert [message.model_dump() for message in state.messages] == expected["messages"]
+    assert legacy[-1].data.model_dump() == expected["run"]
 
 
 def test_text_reply_after_reasoning() -> None:
