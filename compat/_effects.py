@@ -1,146 +1,190 @@
-"""One core for the sync and the async client: operations are generators of effects.
+"""One core for the sync and the async client: operations are generators of typed effects.
 
 Every legacy method is written once, as a generator (an *op*) that yields the I/O it needs as effect
-values and receives each result back; the store, being local, is called directly. A driver performs
-the effects with a synchronous or an asynchronous ``openai`` client:
+values and receives each result back. Ops never touch the network or the store themselves; they use the
+small helpers below, whose return types pyright checks end to end:
 
-- :class:`Call` calls a client method by path (``("responses", "create")``) and sends back its result;
-- :class:`Pull` takes the next event of a stream opened by a ``Call`` (``None`` once it is exhausted);
-- :class:`Close` closes such a stream;
-- :class:`Sleep` waits (``runs.poll`` between reads of a run another process is driving);
-- :class:`Emit` hands a legacy stream event to the caller of a streaming method.
+- :func:`call` — ``yield from call(lambda api: api.responses.create(**params))``: a typed function of the
+  client. The sync driver calls it with ``openai.OpenAI``; the async driver with ``openai.AsyncOpenAI``,
+  whose methods have the same names and arguments, and awaits what it returns.
+- :func:`open_stream` / :func:`pull` — a streaming call, then its events one at a time (``None`` at the
+  end); streams an op opened are closed by the driver however the op ends.
+- :func:`local` — blocking local work, in practice the store: ``yield from local(lambda: store.get(...))``.
+  The sync driver runs it in place; the async driver in a worker thread, so a busy SQLite file or a
+  PostgreSQL lock never stalls the event loop.
+- :func:`sleep` — wait (``runs.poll`` between reads of a run another process is driving);
+- :func:`emit` — hand a legacy stream event to the caller of a streaming method.
 
-An exception raised while performing an effect is thrown into the op at the ``yield``, so ops handle
-server errors with ordinary ``try``/``except``.
+An exception raised while performing an effect is thrown into the op at its ``yield``, so ops handle
+server errors with ordinary ``try``/``except``. When the caller abandons a stream (closes it, or drops
+it), the driver throws :class:`StreamClosed` into the op and keeps performing its effects until the op
+re-raises it: an op can still write to the store on its way out, off the event loop.
 """
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import AsyncIterator, Generator, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, cast
 
 import anyio
+import anyio.to_thread
+import openai
 from openai.types.beta import AssistantStreamEvent
 
 __all__ = [
     "Call",
-    "Close",
     "Effect",
     "Emit",
+    "Local",
     "Op",
     "Pull",
     "Sleep",
+    "StreamClosed",
+    "call",
+    "emit",
+    "local",
+    "open_stream",
+    "pull",
     "run_async",
     "run_sync",
+    "sleep",
     "stream_async",
     "stream_sync",
 ]
 
+logger = logging.getLogger(__name__)
+
 T = TypeVar("T")
+E = TypeVar("E")
+
+Api = openai.OpenAI
+"""What an effect's function is given: the sync client (the async one mirrors it, method for method)."""
 
 
-@dataclass(frozen=True)
-class Call:
-    """Call ``client.<path>(**kwargs)``; the op receives the return value."""
+@dataclass(frozen=True, slots=True)
+class Call(Generic[T]):
+    """Call the API: ``fn(client)``, awaited with an async client; ``stream`` marks a stream to close later."""
 
-    path: tuple[str, ...]
-    kwargs: Mapping[str, Any] = field(default_factory=dict[str, Any])
-
-
-@dataclass(frozen=True)
-class Pull:
-    """Take the next event of an open stream; the op receives the event, or ``None`` at its end."""
-
-    stream: Any
+    fn: Callable[[Api], T]
+    stream: bool = False
 
 
-@dataclass(frozen=True)
-class Close:
-    """Close an open stream."""
+@dataclass(frozen=True, slots=True)
+class Pull(Generic[E]):
+    """Take the next event of a stream a ``Call`` opened; ``None`` once it is exhausted."""
 
-    stream: Any
+    stream: openai.Stream[E]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Local(Generic[T]):
+    """Blocking local work (the store): in place with the sync driver, in a worker thread with the async one."""
+
+    fn: Callable[[], T]
+
+
+@dataclass(frozen=True, slots=True)
 class Sleep:
     """Wait this many seconds."""
 
     seconds: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Emit:
     """Hand one legacy stream event to the caller."""
 
     event: AssistantStreamEvent
 
 
-Effect = Call | Pull | Close | Sleep | Emit
+Effect = Call[Any] | Pull[Any] | Local[Any] | Sleep | Emit
 Op = Generator[Effect, Any, T]
 
 
-def _method(client: object, path: tuple[str, ...]) -> Any:
-    target: Any = client
-    for name in path:
-        target = getattr(target, name)
-    return target
+class StreamClosed(Exception):
+    """Thrown into a streaming op whose caller closed or dropped the stream; the op re-raises it."""
+
+
+def call(fn: Callable[[Api], T]) -> Op[T]:
+    """The result of ``fn(client)``: one API request (or any SDK call)."""
+    return cast(T, (yield Call(fn)))
+
+
+def open_stream(fn: Callable[[Api], openai.Stream[E]]) -> Op[openai.Stream[E]]:
+    """A stream opened by ``fn(client)``; the driver closes it when the op ends."""
+    return cast("openai.Stream[E]", (yield Call(fn, stream=True)))
+
+
+def pull(stream: openai.Stream[E]) -> Op[E | None]:
+    """The stream's next event, or ``None`` at its end."""
+    return cast("E | None", (yield Pull(stream)))
+
+
+def local(fn: Callable[[], T]) -> Op[T]:
+    """The result of blocking local work (a store call), off the event loop with the async client."""
+    return cast(T, (yield Local(fn)))
+
+
+def sleep(seconds: float) -> Op[None]:
+    """Wait ``seconds``."""
+    yield Sleep(seconds)
+
+
+def emit(event: AssistantStreamEvent) -> Op[None]:
+    """Hand ``event`` to the caller of the streaming method."""
+    yield Emit(event)
+
+
+# --- the sync driver -----------------------------------------------------------------------------
 
 
 def _perform_sync(effect: Effect, client: object) -> Any:
+    if isinstance(effect, Local):
+        return effect.fn()
     if isinstance(effect, Call):
-        return _method(client, effect.path)(**effect.kwargs)
+        return effect.fn(cast(Api, client))
     if isinstance(effect, Pull):
         return next(effect.stream, None)
-    if isinstance(effect, Close):
-        effect.stream.close()
-        return None
     if isinstance(effect, Sleep):
         time.sleep(effect.seconds)
         return None
     raise TypeError(f"{effect!r} cannot be performed here")
 
 
-async def _perform_async(effect: Effect, client: object) -> Any:
-    if isinstance(effect, Call):
-        return await _method(client, effect.path)(**effect.kwargs)
-    if isinstance(effect, Pull):
-        try:
-            return await effect.stream.__anext__()
-        except StopAsyncIteration:
-            return None
-    if isinstance(effect, Close):
-        await effect.stream.close()
-        return None
-    if isinstance(effect, Sleep):
-        await anyio.sleep(effect.seconds)
-        return None
-    raise TypeError(f"{effect!r} cannot be performed here")
-
-
-def _advance(op: Op[Any], result: Any, error: BaseException | None) -> Effect:
-    """Resume the op with the last result (or error); StopIteration carries its return value."""
-    if error is not None:
-        return op.throw(error)
-    return op.send(result)
-
-
-def _opens_stream(effect: Effect) -> bool:
-    return isinstance(effect, Call) and effect.kwargs.get("stream") is True
+def _finish_sync(op: Op[Any], client: object) -> None:
+    """Throw :class:`StreamClosed` into an abandoned op and perform what it still needs (events dropped)."""
+    try:
+        effect = op.throw(StreamClosed())
+        while True:
+            result: Any = None if isinstance(effect, Emit) else _perform_sync(effect, client)
+            effect = op.send(result)
+    except (StopIteration, StreamClosed):
+        return
+    except Exception:
+        logger.warning("an abandoned stream could not be wound up", exc_info=True)
+    finally:
+        op.close()
 
 
 def _drive_sync(op: Op[T], client: object) -> Generator[AssistantStreamEvent, None, T]:
     """Perform the op's effects; streams it opened are closed when it ends, however it ends."""
     result: Any = None
     error: BaseException | None = None
-    opened: list[Any] = []
+    opened: list[openai.Stream[Any]] = []
+    finished = False
     try:
         while True:
             try:
-                effect = _advance(op, result, error)
+                effect = op.throw(error) if error is not None else op.send(result)
             except StopIteration as stop:
-                return stop.value  # pyright: ignore[reportUnknownVariableType, reportUnknownMemberType]
+                finished = True
+                return cast(T, stop.value)
+            except BaseException:
+                finished = True
+                raise
             result, error = None, None
             if isinstance(effect, Emit):
                 yield effect.event
@@ -149,10 +193,11 @@ def _drive_sync(op: Op[T], client: object) -> Generator[AssistantStreamEvent, No
                 result = _perform_sync(effect, client)
             except Exception as exc:
                 error = exc
-            if _opens_stream(effect) and error is None:
+            if isinstance(effect, Call) and effect.stream and error is None:
                 opened.append(result)
     finally:
-        op.close()
+        if not finished:
+            _finish_sync(op, client)
         for stream in opened:
             stream.close()
 
@@ -163,7 +208,7 @@ def run_sync(op: Op[T], client: object) -> T:
     try:
         event = next(driver)
     except StopIteration as stop:
-        return stop.value  # pyright: ignore[reportUnknownVariableType, reportUnknownMemberType]
+        return cast(T, stop.value)
     driver.close()
     raise RuntimeError(f"a non-streaming operation emitted {event.event!r}")
 
@@ -173,15 +218,58 @@ def stream_sync(op: Op[Any], client: object) -> Iterator[AssistantStreamEvent]:
     yield from _drive_sync(op, client)
 
 
+# --- the async driver ----------------------------------------------------------------------------
+
+
+async def _perform_async(effect: Effect, client: object) -> Any:
+    if isinstance(effect, Local):
+        return await anyio.to_thread.run_sync(effect.fn)
+    if isinstance(effect, Call):
+        awaitable: Any = effect.fn(cast(Api, client))
+        return await awaitable
+    if isinstance(effect, Pull):
+        stream = cast("openai.AsyncStream[Any]", effect.stream)
+        try:
+            return await stream.__anext__()
+        except StopAsyncIteration:
+            return None
+    if isinstance(effect, Sleep):
+        await anyio.sleep(effect.seconds)
+        return None
+    raise TypeError(f"{effect!r} cannot be performed here")
+
+
+async def _perform_async_safely(effect: Effect, client: object) -> tuple[Any, BaseException | None]:
+    try:
+        return await _perform_async(effect, client), None
+    except Exception as exc:
+        return None, exc
+
+
+async def _finish_async(op: Op[Any], client: object) -> None:
+    """The async twin of :func:`_finish_sync`."""
+    try:
+        effect = op.throw(StreamClosed())
+        while True:
+            result: Any = None if isinstance(effect, Emit) else await _perform_async(effect, client)
+            effect = op.send(result)
+    except (StopIteration, StreamClosed):
+        return
+    except Exception:
+        logger.warning("an abandoned stream could not be wound up", exc_info=True)
+    finally:
+        op.close()
+
+
 async def run_async(op: Op[T], client: object) -> T:
     """Run an op that emits no events with an asynchronous client; its return value."""
     result: Any = None
     error: BaseException | None = None
     while True:
         try:
-            effect = _advance(op, result, error)
+            effect = op.throw(error) if error is not None else op.send(result)
         except StopIteration as stop:
-            return stop.value  # pyright: ignore[reportUnknownVariableType, reportUnknownMemberType]
+            return cast(T, stop.value)
         if isinstance(effect, Emit):
             op.close()
             raise RuntimeError(f"a non-streaming operation emitted {effect.event.event!r}")
@@ -192,28 +280,27 @@ async def stream_async(op: Op[Any], client: object) -> AsyncIterator[AssistantSt
     """Run a streaming op with an asynchronous client, yielding the legacy events it emits."""
     result: Any = None
     error: BaseException | None = None
-    opened: list[Any] = []
+    opened: list[openai.AsyncStream[Any]] = []
+    finished = False
     try:
         while True:
             try:
-                effect = _advance(op, result, error)
+                effect = op.throw(error) if error is not None else op.send(result)
             except StopIteration:
+                finished = True
                 return
+            except BaseException:
+                finished = True
+                raise
             if isinstance(effect, Emit):
                 result, error = None, None
                 yield effect.event
                 continue
             result, error = await _perform_async_safely(effect, client)
-            if _opens_stream(effect) and error is None:
+            if isinstance(effect, Call) and effect.stream and error is None:
                 opened.append(result)
     finally:
-        op.close()
+        if not finished:
+            await _finish_async(op, client)
         for stream in opened:
             await stream.close()
-
-
-async def _perform_async_safely(effect: Effect, client: object) -> tuple[Any, BaseException | None]:
-    try:
-        return await _perform_async(effect, client), None
-    except Exception as exc:
-        return None, exc

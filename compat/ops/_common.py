@@ -9,7 +9,6 @@ from pydantic import BaseModel
 
 from .._errors import bad_request, not_found
 from ..store import Kind, Order, Store, StoredRecord
-from ..translate.from_responses import MessageIncompleteReason
 
 __all__ = [
     "ListArgs",
@@ -161,43 +160,7 @@ def page_records(
     return (page[::-1] if backwards else page), len(records) > args.limit
 
 
-ACTIVE_RUN_STATUSES = frozenset({"queued", "in_progress", "requires_action", "cancelling"})
-
-
 def latest_run(store: Store, thread_id: str) -> StoredRecord | None:
     """The most recent run of a thread (the only one that can be active: runs are serialised)."""
     runs = store.list("run", parent_id=thread_id, order="desc", limit=1)
     return runs[0] if runs else None
-
-
-class MessageMeta(BaseModel):
-    """What a conversation item cannot hold about a legacy message: stored as a ``message`` record.
-
-    The record's id is the item id, ``parent_id`` the thread, ``group_id`` the run that produced the
-    message (``""`` for none); ``data`` is this model's JSON.
-    """
-
-    created_at: int
-    metadata: dict[str, str] = {}
-    attachments: list[dict[str, Any]] = []
-    assistant_id: str | None = None
-    run_id: str | None = None
-    completed_at: int | None = None
-    incomplete_at: int | None = None
-    incomplete_reason: MessageIncompleteReason | None = None
-
-    def to_record(self, *, message_id: str, thread_id: str) -> StoredRecord:
-        """The store row for this message."""
-        return StoredRecord(
-            kind="message",
-            id=message_id,
-            parent_id=thread_id,
-            group_id=self.run_id or "",
-            created_at=self.created_at,
-            data=self.model_dump(mode="json"),
-        )
-
-    @classmethod
-    def from_record(cls, record: StoredRecord) -> MessageMeta:
-        """Read a ``message`` row back."""
-        return cls.model_validate(dict(record.data))

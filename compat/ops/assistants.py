@@ -8,9 +8,10 @@ from typing import Any
 from openai.types.beta import Assistant, AssistantDeleted
 
 from .._context import Context
-from .._effects import Op
+from .._effects import Op, local
 from .._errors import not_found
-from ..store import StoredRecord
+from ..store import Store
+from ..store.records import AssistantRecord
 from ..translate.legacy import assistant_from_params, updated_assistant
 from ._common import Listing, check_metadata, list_args, page_records, require
 
@@ -19,21 +20,14 @@ __all__ = [
     "delete_assistant",
     "list_assistants",
     "retrieve_assistant",
+    "stored_assistant",
     "update_assistant",
 ]
 
 
-def _record(assistant: Assistant) -> StoredRecord:
-    return StoredRecord(
-        kind="assistant",
-        id=assistant.id,
-        created_at=assistant.created_at,
-        data=assistant.model_dump(mode="json", exclude_unset=True),
-    )
-
-
-def _stored(context: Context, assistant_id: str) -> Assistant:
-    return Assistant.model_validate(dict(require(context.store, "assistant", assistant_id).data))
+def stored_assistant(store: Store, assistant_id: str) -> Assistant:
+    """The stored assistant, or the legacy 404 (a store function: run it with :func:`local`)."""
+    return AssistantRecord.from_row(require(store, "assistant", assistant_id))
 
 
 def create_assistant(context: Context, args: Mapping[str, Any]) -> Op[Assistant]:
@@ -42,40 +36,40 @@ def create_assistant(context: Context, args: Mapping[str, Any]) -> Op[Assistant]
     assistant = assistant_from_params(
         assistant_id=context.ids("asst"), created_at=context.clock(), params=args, metadata=metadata
     )
-    context.store.put(_record(assistant))
+    yield from local(lambda: context.store.put(AssistantRecord.to_row(assistant)))
     return assistant
-    yield
 
 
 def retrieve_assistant(context: Context, args: Mapping[str, Any]) -> Op[Assistant]:
     """``assistants.retrieve``: the stored assistant, or the legacy 404."""
-    return _stored(context, args["assistant_id"])
-    yield
+    return (yield from local(lambda: stored_assistant(context.store, args["assistant_id"])))
 
 
 def update_assistant(context: Context, args: Mapping[str, Any]) -> Op[Assistant]:
     """``assistants.update``: only the given fields change; ``metadata`` replaces the old one."""
     metadata = check_metadata(args["metadata"]) if "metadata" in args else None
-    current = _stored(context, args["assistant_id"])
     fields = {name: value for name, value in args.items() if name not in ("assistant_id", "metadata")}
-    assistant = updated_assistant(current, params=fields, metadata=metadata)
-    context.store.put(_record(assistant))
-    return assistant
-    yield
+
+    def update(store: Store) -> Assistant:
+        with store.transaction():
+            current = stored_assistant(store, args["assistant_id"])
+            assistant = updated_assistant(current, params=fields, metadata=metadata)
+            store.put(AssistantRecord.to_row(assistant))
+        return assistant
+
+    return (yield from local(lambda: update(context.store)))
 
 
 def list_assistants(context: Context, args: Mapping[str, Any]) -> Op[Listing[Assistant]]:
     """``assistants.list``: one page of the stored assistants."""
-    records, has_more = page_records(context.store, "assistant", list_args(args))
-    data = [Assistant.model_validate(dict(record.data)) for record in records]
-    return Listing[Assistant](data=data, has_more=has_more)
-    yield
+    paging = list_args(args)
+    records, has_more = yield from local(lambda: page_records(context.store, "assistant", paging))
+    return Listing[Assistant](data=[AssistantRecord.from_row(r) for r in records], has_more=has_more)
 
 
 def delete_assistant(context: Context, args: Mapping[str, Any]) -> Op[AssistantDeleted]:
     """``assistants.delete``: removes the stored assistant."""
     assistant_id: str = args["assistant_id"]
-    if not context.store.delete("assistant", assistant_id):
+    if not (yield from local(lambda: context.store.delete("assistant", assistant_id))):
         raise not_found(f"No assistant found with id '{assistant_id}'.")
     return AssistantDeleted(id=assistant_id, object="assistant.deleted", deleted=True)
-    yield

@@ -1,6 +1,6 @@
 """Message operations: a message is a conversation item (``message.id`` is the item id).
 
-Items hold no metadata, so each message has a ``message`` record (:class:`MessageMeta`) with its
+Items hold no metadata, so each message has a ``message`` record (:class:`~compat.store.records.MessageRecord`) with its
 ``created_at``, metadata, attachments and the run that produced it. An item without a record (added by
 native Responses code) gets the conversation's ``created_at``, empty metadata and no run.
 
@@ -14,25 +14,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import openai
+from openai.pagination import SyncConversationCursorPage
 from openai.types.beta.threads import Message, MessageDeleted
-from openai.types.conversations import ConversationItem, ConversationItemList, Message as ConversationMessage
+from openai.types.conversations import ConversationItem, Message as ConversationMessage
 
 from .._context import Context
-from .._effects import Call, Op
+from .._effects import Op, call, local
 from .._errors import bad_request, not_found
-from ..store import StoredRecord
+from ..store import Store
+from ..store.records import MessageRecord
 from ..translate.from_conversations import is_legacy_message, item_to_message
 from ..translate.to_conversations import message_to_item
-from ._common import Listing, MessageMeta, check_metadata, list_args, request_options
+from ._common import Listing, check_metadata, list_args, request_options
 from .runs import ensure_no_active_run
 from .threads import retrieve_conversation, thread_not_found
 
 __all__ = ["create_message", "delete_message", "list_messages", "retrieve_message", "update_message"]
 
 _PAGE = 100
+ItemPage = SyncConversationCursorPage[ConversationItem]
 
 
 def message_not_found(message_id: str) -> openai.NotFoundError:
@@ -45,12 +48,13 @@ def _missing(error: openai.NotFoundError, thread_id: str, message_id: str) -> op
     return thread_not_found(thread_id) if f"'{thread_id}'" in str(error) else message_not_found(message_id)
 
 
-def _record(context: Context, thread_id: str, message_id: str) -> StoredRecord | None:
-    record = context.store.get("message", message_id)
-    return record if record is not None and record.parent_id == thread_id else None
+def _records(store: Store, thread_id: str, message_ids: Sequence[str]) -> dict[str, MessageRecord]:
+    """The stored records of these messages of the thread (messages added natively have none)."""
+    rows = (store.get("message", message_id) for message_id in message_ids)
+    return {row.id: MessageRecord.from_row(row) for row in rows if row is not None and row.parent_id == thread_id}
 
 
-def _to_message(item: ConversationMessage, thread_id: str, meta: MessageMeta) -> Message:
+def _to_message(item: ConversationMessage, thread_id: str, meta: MessageRecord) -> Message:
     return item_to_message(
         item=item,
         thread_id=thread_id,
@@ -65,21 +69,20 @@ def _to_message(item: ConversationMessage, thread_id: str, meta: MessageMeta) ->
     )
 
 
-def _meta(context: Context, thread_id: str, message_id: str, options: Mapping[str, Any]) -> Op[MessageMeta]:
+def _meta(context: Context, thread_id: str, message_id: str, options: Mapping[str, Any]) -> Op[MessageRecord]:
     """The message's record, or the defaults of an item added natively (the conversation's time)."""
-    record = _record(context, thread_id, message_id)
-    if record is not None:
-        return MessageMeta.from_record(record)
+    records = yield from local(lambda: _records(context.store, thread_id, [message_id]))
+    if message_id in records:
+        return records[message_id]
     conversation = yield from retrieve_conversation(thread_id, options)
-    return MessageMeta(created_at=conversation.created_at)
+    return MessageRecord(created_at=conversation.created_at)
 
 
 def _item(thread_id: str, message_id: str, options: Mapping[str, Any]) -> Op[ConversationMessage]:
     """The message item, or the legacy 404 (also for items that are not legacy messages)."""
     try:
-        item: ConversationItem = yield Call(
-            ("conversations", "items", "retrieve"),
-            {"item_id": message_id, "conversation_id": thread_id, **options},
+        item = yield from call(
+            lambda api: api.conversations.items.retrieve(message_id, conversation_id=thread_id, **options)
         )
     except openai.NotFoundError as error:
         raise _missing(error, thread_id, message_id) from error
@@ -96,16 +99,16 @@ def create_message(context: Context, args: Mapping[str, Any]) -> Op[Message]:
     options = request_options(args)
     yield from ensure_no_active_run(context, thread_id, action="add messages to", args=args)
     try:
-        created: ConversationItemList = yield Call(
-            ("conversations", "items", "create"), {"conversation_id": thread_id, "items": [item], **options}
+        created = yield from call(
+            lambda api: api.conversations.items.create(thread_id, items=[cast(Any, item)], **options)
         )
     except openai.NotFoundError as error:
         raise thread_not_found(thread_id) from error
     added = created.data[0]
     if not isinstance(added, ConversationMessage):
         raise TypeError(f"the conversation answered a {added.type} item for a message")
-    meta = MessageMeta(created_at=context.clock(), metadata=metadata)
-    context.store.put(meta.to_record(message_id=added.id, thread_id=thread_id))
+    meta = MessageRecord(created_at=context.clock(), metadata=metadata)
+    yield from local(lambda: context.store.put(meta.to_row(message_id=added.id, thread_id=thread_id)))
     return _to_message(added, thread_id, meta)
 
 
@@ -127,7 +130,8 @@ def update_message(context: Context, args: Mapping[str, Any]) -> Op[Message]:
     meta = yield from _meta(context, thread_id, item.id, options)
     if metadata is not None:
         meta = meta.model_copy(update={"metadata": metadata})
-        context.store.put(meta.to_record(message_id=item.id, thread_id=thread_id))
+        row = meta.to_row(message_id=item.id, thread_id=thread_id)
+        yield from local(lambda: context.store.put(row))
     return _to_message(item, thread_id, meta)
 
 
@@ -137,10 +141,10 @@ def delete_message(context: Context, args: Mapping[str, Any]) -> Op[MessageDelet
     options = request_options(args)
     item = yield from _item(thread_id, args["message_id"], options)
     try:
-        yield Call(("conversations", "items", "delete"), {"item_id": item.id, "conversation_id": thread_id, **options})
+        yield from call(lambda api: api.conversations.items.delete(item.id, conversation_id=thread_id, **options))
     except openai.NotFoundError as error:
         raise _missing(error, thread_id, item.id) from error
-    context.store.delete("message", item.id)
+    yield from local(lambda: context.store.delete("message", item.id))
     return MessageDeleted(id=item.id, object="thread.message.deleted", deleted=True)
 
 
@@ -163,12 +167,14 @@ def _keep(walk: _Walk, item: ConversationItem) -> bool:
     return walk.run_messages is None or item.id in walk.run_messages
 
 
-def _items_page(walk: _Walk, cursor: str | None, options: Mapping[str, Any]) -> Op[Any]:
-    query: dict[str, Any] = {"conversation_id": walk.thread_id, "order": walk.order, "limit": min(_PAGE, walk.want)}
+def _items_page(
+    walk: _Walk, cursor: str | None, options: Mapping[str, Any]
+) -> Op[SyncConversationCursorPage[ConversationItem]]:
+    query: dict[str, Any] = {"order": walk.order, "limit": min(_PAGE, walk.want)}
     if cursor is not None:
         query["after"] = cursor
     try:
-        return (yield Call(("conversations", "items", "list"), {**query, **options}))
+        return (yield from call(lambda api: api.conversations.items.list(walk.thread_id, **query, **options)))
     except openai.NotFoundError as error:
         if cursor is None or f"'{cursor}'" not in str(error):
             raise thread_not_found(walk.thread_id) from error
@@ -195,28 +201,22 @@ def _walk(walk: _Walk, options: Mapping[str, Any]) -> Op[list[ConversationMessag
         cursor = data[-1].id
 
 
-def _run_messages(context: Context, thread_id: str, run_id: str | None) -> frozenset[str] | None:
+def _run_messages(store: Store, thread_id: str, run_id: str | None) -> frozenset[str] | None:
     if run_id is None:
         return None
-    records = context.store.list("message", parent_id=thread_id, group_id=run_id, limit=None)
+    records = store.list("message", parent_id=thread_id, group_id=run_id, limit=None)
     return frozenset(record.id for record in records)
 
 
 def _messages(
     context: Context, thread_id: str, items: Sequence[ConversationMessage], options: Mapping[str, Any]
 ) -> Op[list[Message]]:
-    records = {item.id: _record(context, thread_id, item.id) for item in items}
-    fallback: MessageMeta | None = None
-    if any(record is None for record in records.values()):
+    records = yield from local(lambda: _records(context.store, thread_id, [item.id for item in items]))
+    fallback = MessageRecord(created_at=0)
+    if len(records) < len(items):
         conversation = yield from retrieve_conversation(thread_id, options)
-        fallback = MessageMeta(created_at=conversation.created_at)
-    messages: list[Message] = []
-    for item in items:
-        record = records[item.id]
-        meta = MessageMeta.from_record(record) if record is not None else fallback
-        assert meta is not None
-        messages.append(_to_message(item, thread_id, meta))
-    return messages
+        fallback = MessageRecord(created_at=conversation.created_at)
+    return [_to_message(item, thread_id, records.get(item.id, fallback)) for item in items]
 
 
 def list_messages(context: Context, args: Mapping[str, Any]) -> Op[Listing[Message]]:
@@ -233,7 +233,7 @@ def list_messages(context: Context, args: Mapping[str, Any]) -> Op[Listing[Messa
         start=paging.before if backwards else paging.after,
         stop=None if backwards else paging.before,
         want=paging.limit + 1,
-        run_messages=_run_messages(context, thread_id, args.get("run_id")),
+        run_messages=(yield from local(lambda: _run_messages(context.store, thread_id, args.get("run_id")))),
         cursor_param="before" if backwards else "after",
     )
     options = request_options(args)

@@ -1,7 +1,7 @@
 """Thread operations: a thread is a conversation (``thread.id`` is the conversation id).
 
 The store keeps what a conversation cannot hold: a ``thread`` record (``data`` = ``{"tool_resources":
-{...}}``) and one ``message`` record (:class:`MessageMeta`) per message.
+{...}}``) and one ``message`` record (:class:`~compat.store.records.MessageRecord`) per message.
 """
 
 from __future__ import annotations
@@ -15,20 +15,21 @@ from openai.types.beta import Thread, ThreadDeleted
 from openai.types.conversations import Conversation, ConversationItemList
 
 from .._context import Context
-from .._effects import Call, Op
+from .._effects import Op, call, local
 from .._errors import bad_request, not_found
-from ..store import StoredRecord
+from ..store import Store
+from ..store.records import MessageRecord, ThreadRecord
 from ..translate.from_conversations import conversation_to_thread
 from ..translate.legacy import tool_resources as check_tool_resources
 from ..translate.to_conversations import item_batches, thread_message_to_item
-from ._common import MessageMeta, check_metadata, request_options
+from ._common import check_metadata, request_options
 
 __all__ = [
+    "stored_resources",
     "create_thread",
     "delete_thread",
     "retrieve_conversation",
     "retrieve_thread",
-    "thread_record",
     "update_thread",
 ]
 
@@ -43,19 +44,15 @@ def thread_not_found(thread_id: str) -> openai.NotFoundError:
 def retrieve_conversation(thread_id: str, options: Mapping[str, Any]) -> Op[Conversation]:
     """The conversation of a thread; the legacy 404 when it does not exist."""
     try:
-        return (yield Call(("conversations", "retrieve"), {"conversation_id": thread_id, **options}))
+        return (yield from call(lambda api: api.conversations.retrieve(thread_id, **options)))
     except openai.NotFoundError as error:
         raise thread_not_found(thread_id) from error
 
 
-def thread_record(thread_id: str, created_at: int, resources: Mapping[str, Any]) -> StoredRecord:
-    """The store row of a thread."""
-    return StoredRecord(kind="thread", id=thread_id, created_at=created_at, data={"tool_resources": dict(resources)})
-
-
-def _stored_resources(context: Context, thread_id: str) -> dict[str, Any]:
-    record = context.store.get("thread", thread_id)
-    return dict(record.data.get("tool_resources") or {}) if record is not None else {}
+def stored_resources(store: Store, thread_id: str) -> dict[str, Any]:
+    """The thread's stored tool resources (``{}`` for none, or for a conversation made without the shim)."""
+    row = store.get("thread", thread_id)
+    return ThreadRecord.from_row(row).tool_resources if row is not None else {}
 
 
 class _Pending:
@@ -90,8 +87,8 @@ def _initial_messages(messages: object) -> list[_Pending]:
 def _add_items(conversation_id: str, items: Sequence[dict[str, Any]], options: Mapping[str, Any]) -> Op[list[str]]:
     ids: list[str] = []
     for batch in item_batches(items):
-        created: ConversationItemList = yield Call(
-            ("conversations", "items", "create"), {"conversation_id": conversation_id, "items": batch, **options}
+        created: ConversationItemList = yield from call(
+            lambda api, batch=batch: api.conversations.items.create(conversation_id, items=cast(Any, batch), **options)
         )
         ids += [str(item.id) for item in created.data]
     return ids
@@ -100,7 +97,7 @@ def _add_items(conversation_id: str, items: Sequence[dict[str, Any]], options: M
 def _discard(conversation_id: str, options: Mapping[str, Any]) -> Op[None]:
     """Delete a half-made conversation, best effort: the original error is what the caller sees."""
     try:
-        yield Call(("conversations", "delete"), {"conversation_id": conversation_id, **options})
+        yield from call(lambda api: api.conversations.delete(conversation_id, **options))
     except Exception:
         logger.warning("could not delete the half-made conversation %s", conversation_id, exc_info=True)
 
@@ -112,18 +109,23 @@ def create_thread(context: Context, args: Mapping[str, Any]) -> Op[Thread]:
     pending = _initial_messages(args.get("messages"))
     options = request_options(args)
     body: dict[str, Any] = {"metadata": metadata} if args.get("metadata") is not None else {}
-    conversation: Conversation = yield Call(("conversations", "create"), {**body, **options})
+    conversation = yield from call(lambda api: api.conversations.create(**body, **options))
     try:
         ids = yield from _add_items(conversation.id, [p.item for p in pending], options)
     except Exception:
         yield from _discard(conversation.id, options)
         raise
     now = context.clock()
-    with context.store.transaction():
-        context.store.put(thread_record(conversation.id, conversation.created_at, resources))
-        for message_id, message in zip(ids, pending, strict=True):
-            meta = MessageMeta(created_at=now, metadata=message.metadata)
-            context.store.put(meta.to_record(message_id=message_id, thread_id=conversation.id))
+    rows = [
+        ThreadRecord(tool_resources=resources).to_row(thread_id=conversation.id, created_at=conversation.created_at)
+    ]
+    rows += [
+        MessageRecord(created_at=now, metadata=message.metadata).to_row(
+            message_id=message_id, thread_id=conversation.id
+        )
+        for message_id, message in zip(ids, pending, strict=True)
+    ]
+    yield from local(lambda: context.store.put_many(rows))
     return conversation_to_thread(conversation=conversation, tool_resources=resources)
 
 
@@ -131,7 +133,8 @@ def retrieve_thread(context: Context, args: Mapping[str, Any]) -> Op[Thread]:
     """``threads.retrieve``: the conversation, with the stored tool resources."""
     thread_id: str = args["thread_id"]
     conversation = yield from retrieve_conversation(thread_id, request_options(args))
-    return conversation_to_thread(conversation=conversation, tool_resources=_stored_resources(context, thread_id))
+    resources = yield from local(lambda: stored_resources(context.store, thread_id))
+    return conversation_to_thread(conversation=conversation, tool_resources=resources)
 
 
 def update_thread(context: Context, args: Mapping[str, Any]) -> Op[Thread]:
@@ -144,15 +147,16 @@ def update_thread(context: Context, args: Mapping[str, Any]) -> Op[Thread]:
         conversation = yield from retrieve_conversation(thread_id, options)
     else:
         try:
-            conversation = yield Call(
-                ("conversations", "update"), {"conversation_id": thread_id, "metadata": metadata, **options}
+            conversation = yield from call(
+                lambda api: api.conversations.update(thread_id, metadata=metadata, **options)
             )
         except openai.NotFoundError as error:
             raise thread_not_found(thread_id) from error
     if resources is None:
-        resources = _stored_resources(context, thread_id)
+        resources = yield from local(lambda: stored_resources(context.store, thread_id))
     else:
-        context.store.put(thread_record(thread_id, conversation.created_at, resources))
+        row = ThreadRecord(tool_resources=resources).to_row(thread_id=thread_id, created_at=conversation.created_at)
+        yield from local(lambda: context.store.put(row))
     return conversation_to_thread(conversation=conversation, tool_resources=resources)
 
 
@@ -160,14 +164,18 @@ def delete_thread(context: Context, args: Mapping[str, Any]) -> Op[ThreadDeleted
     """``threads.delete``: deletes the conversation and every record of the thread."""
     thread_id: str = args["thread_id"]
     try:
-        yield Call(("conversations", "delete"), {"conversation_id": thread_id, **request_options(args)})
+        yield from call(lambda api: api.conversations.delete(thread_id, **request_options(args)))
     except openai.NotFoundError as error:
         raise thread_not_found(thread_id) from error
-    store = context.store
+    yield from local(lambda: _forget_thread(context.store, thread_id))
+    return ThreadDeleted(id=thread_id, object="thread.deleted", deleted=True)
+
+
+def _forget_thread(store: Store, thread_id: str) -> None:
+    """Delete every record of a thread: its runs, their steps, its messages and itself."""
     with store.transaction():
         for run in store.list("run", parent_id=thread_id, limit=None):
             store.delete_children("step", run.id)
         store.delete_children("run", thread_id)
         store.delete_children("message", thread_id)
         store.delete("thread", thread_id)
-    return ThreadDeleted(id=thread_id, object="thread.deleted", deleted=True)

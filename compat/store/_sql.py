@@ -7,7 +7,8 @@ and in how transactions, locks and schema versions are kept; :class:`RecordsTabl
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .base import Kind, Order, StoredRecord
@@ -50,26 +51,40 @@ class RecordsTable:
 
     def put(self, record: StoredRecord) -> None:
         """Insert the record, or replace the one with the same kind and id (keeping its position)."""
-        m = self._mark
         with self._lock:
-            self._conn.execute(
-                f"""
-                INSERT INTO compat_records ({COLUMNS}) VALUES ({m}, {m}, {m}, {m}, {m}, {m})
-                ON CONFLICT (kind, id) DO UPDATE SET
-                    parent_id = excluded.parent_id,
-                    group_id = excluded.group_id,
-                    created_at = excluded.created_at,
-                    data = excluded.data
-                """,
-                (
-                    record.kind,
-                    record.id,
-                    record.parent_id,
-                    record.group_id,
-                    record.created_at,
-                    self._encode(record.data),
-                ),
-            )
+            self._conn.execute(self._upsert(), self._row(record))
+
+    def put_many(self, records: Sequence[StoredRecord]) -> None:
+        """Put every record, in order, in one transaction."""
+        if not records:
+            return
+        with self.transaction():
+            self._conn.cursor().executemany(self._upsert(), [self._row(record) for record in records])
+
+    def transaction(self, lock: str | None = None) -> AbstractContextManager[None]:
+        """All writes inside land together or not at all (each backend provides it)."""
+        raise NotImplementedError
+
+    def _upsert(self) -> LiteralString:
+        m = self._mark
+        return f"""
+            INSERT INTO compat_records ({COLUMNS}) VALUES ({m}, {m}, {m}, {m}, {m}, {m})
+            ON CONFLICT (kind, id) DO UPDATE SET
+                parent_id = excluded.parent_id,
+                group_id = excluded.group_id,
+                created_at = excluded.created_at,
+                data = excluded.data
+            """
+
+    def _row(self, record: StoredRecord) -> tuple[object, ...]:
+        return (
+            record.kind,
+            record.id,
+            record.parent_id,
+            record.group_id,
+            record.created_at,
+            self._encode(record.data),
+        )
 
     def delete(self, kind: Kind, id: str) -> bool:
         """Delete one record; ``True`` when it existed."""

@@ -10,7 +10,7 @@ with its own sequence: many records share a ``created_at`` second.
 Rules every backend follows (checked by ``tests/store/test_contract.py``):
 
 - ``put`` inserts a record, or replaces the one with the same ``kind`` and ``id`` while keeping its
-  position in the insertion order.
+  position in the insertion order; ``put_many`` puts several in one transaction.
 - ``list`` pages through the records of one ``kind`` and ``parent_id`` in insertion order (``asc``) or
   its reverse (``desc``), starting strictly after the record ``after`` and stopping strictly before the
   record ``before``; unknown cursors raise ``KeyError``.
@@ -20,7 +20,7 @@ Rules every backend follows (checked by ``tests/store/test_contract.py``):
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -55,6 +55,10 @@ class Store(Protocol):
 
     def put(self, record: StoredRecord) -> None:
         """Insert the record, or replace the one with the same kind and id (keeping its position)."""
+        ...
+
+    def put_many(self, records: Sequence[StoredRecord]) -> None:
+        """Put every record (as :meth:`put`), in order, in one transaction: all of them land or none."""
         ...
 
     def delete(self, kind: Kind, id: str) -> bool:

@@ -15,6 +15,11 @@ Rules:
 - ``temperature`` is 0–2, ``top_p`` 0–1; a tool, a response format or tool resources that do not match
   the legacy schema raise ``BadRequestError`` naming the parameter (``tools[1]``).
 - A thread is a conversation id with its creation time, metadata and tool resources (``{}`` when none).
+- A new run takes each setting from the run's arguments when given (not ``None``), else from the
+  assistant, else the legacy default; ``instructions`` are the run's or the assistant's, followed by
+  ``additional_instructions`` on a new paragraph. It starts ``queued`` and expires after
+  :data:`RUN_EXPIRY_SECONDS`. Values the legacy ``Run`` cannot hold raise ``BadRequestError`` naming the
+  parameter.
 """
 
 from __future__ import annotations
@@ -24,13 +29,17 @@ from typing import Any, cast
 
 from openai.types.beta import Assistant, AssistantTool, Thread
 from openai.types.beta.assistant_response_format_option import AssistantResponseFormatOption
+from openai.types.beta.threads import Run
 from pydantic import TypeAdapter, ValidationError
 
 from .._errors import bad_request
 
 __all__ = [
+    "RUN_EXPIRY_SECONDS",
     "assistant_from_params",
+    "run_from_params",
     "assistant_tools",
+    "legacy_run",
     "run_tools",
     "thread_object",
     "tool_resources",
@@ -181,3 +190,84 @@ def thread_object(*, thread_id: str, created_at: int, metadata: object, resource
             "tool_resources": dict(resources or {}),
         }
     )
+
+
+RUN_EXPIRY_SECONDS = 600
+"""A run waiting for tool outputs expires this long after its creation, as the legacy API's did."""
+
+
+def _instructions(assistant: Mapping[str, Any], params: Mapping[str, Any]) -> str | None:
+    base = params["instructions"] if params.get("instructions") is not None else assistant.get("instructions")
+    extra = params.get("additional_instructions")
+    if not extra:
+        return base
+    return f"{base}\n\n{extra}" if base else extra
+
+
+def _setting(assistant: Mapping[str, Any], params: Mapping[str, Any], name: str, default: Any) -> Any:
+    if params.get(name) is not None:
+        return params[name]
+    value = assistant.get(name)
+    return default if value is None else value
+
+
+def run_from_params(
+    *,
+    run_id: str,
+    thread_id: str,
+    assistant: Mapping[str, Any],
+    params: Mapping[str, Any],
+    metadata: Mapping[str, str],
+    now: int,
+) -> Run:
+    """The legacy ``Run`` of a new run: the run's arguments over the assistant's settings (legacy JSON)."""
+    given_tools = params.get("tools")
+    tools = cast("list[Mapping[str, Any]]", given_tools if given_tools is not None else assistant.get("tools") or [])
+    data: dict[str, Any] = {
+        "id": run_id,
+        "object": "thread.run",
+        "created_at": now,
+        "assistant_id": assistant["id"],
+        "thread_id": thread_id,
+        "status": "queued",
+        "started_at": None,
+        "expires_at": now + RUN_EXPIRY_SECONDS,
+        "cancelled_at": None,
+        "failed_at": None,
+        "completed_at": None,
+        "required_action": None,
+        "last_error": None,
+        "model": _setting(assistant, params, "model", None),
+        "instructions": _instructions(assistant, params),
+        "tools": run_tools(tools),
+        "tool_resources": tool_resources(params.get("tool_resources")),
+        "metadata": dict(metadata),
+        "temperature": _setting(assistant, params, "temperature", 1.0),
+        "top_p": _setting(assistant, params, "top_p", 1.0),
+        "reasoning_effort": _setting(assistant, params, "reasoning_effort", None),
+        "max_completion_tokens": params.get("max_completion_tokens"),
+        "max_prompt_tokens": params.get("max_prompt_tokens"),
+        "truncation_strategy": params.get("truncation_strategy") or {"type": "auto", "last_messages": None},
+        "incomplete_details": None,
+        "usage": None,
+        "response_format": _setting(assistant, params, "response_format", "auto"),
+        "tool_choice": params.get("tool_choice") or "auto",
+        "parallel_tool_calls": params.get("parallel_tool_calls", True),
+    }
+    try:
+        return legacy_run(data)
+    except ValidationError as error:
+        location = error.errors()[0]["loc"] if error.errors() else ()
+        param = str(location[0]) if location else "run"
+        raise _invalid(param, error) from error
+
+
+def legacy_run(data: Mapping[str, Any]) -> Run:
+    """The SDK's ``Run`` of legacy run JSON, validated.
+
+    The legacy API answered ``"instructions": null`` for a run without instructions, where the SDK's
+    type says ``str``: such a run is validated with ``""`` and then holds ``None``, as the legacy object did.
+    """
+    if data.get("instructions") is not None:
+        return Run.model_validate(data)
+    return Run.model_validate({**data, "instructions": ""}).model_copy(update={"instructions": None})

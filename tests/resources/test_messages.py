@@ -13,7 +13,7 @@ import pytest
 from compat import AsyncOpenAI, OpenAI
 from compat.emulator import AsyncEmulatorTransport, Emulator, EmulatorTransport, Turn, counter_ids, fixed_clock
 from compat.emulator._emulator import RecordedRequest
-from compat.ops._common import MessageMeta
+from compat.store.records import MessageRecord
 from compat.store.sqlite import SQLiteStore
 
 NOW = 1_700_000_100
@@ -103,7 +103,7 @@ def test_create_user_message(client: OpenAI, emulator: Emulator, store: SQLiteSt
     )
     record = store.get("message", "msg_0002")
     assert record is not None
-    assert MessageMeta.from_record(record) == MessageMeta(created_at=NOW, metadata={"k": "v"})
+    assert MessageRecord.from_row(record) == MessageRecord(created_at=NOW, metadata={"k": "v"})
     assert client.beta.threads.messages.retrieve("msg_0002", thread_id=THREAD) == message
 
 
@@ -289,8 +289,8 @@ def test_list_with_an_unknown_cursor_is_a_400(client: OpenAI, mixed_thread: list
 
 def test_list_by_run_id_uses_the_records(client: OpenAI, store: SQLiteStore, mixed_thread: list[str]) -> None:
     for message_id in mixed_thread[1::2]:
-        meta = MessageMeta(created_at=NOW, run_id="run_1", assistant_id="asst_1")
-        store.put(meta.to_record(message_id=message_id, thread_id=THREAD))
+        meta = MessageRecord(created_at=NOW, run_id="run_1", assistant_id="asst_1")
+        store.put(meta.to_row(message_id=message_id, thread_id=THREAD))
 
     page = client.beta.threads.messages.list(THREAD, run_id="run_1", limit=2)
 

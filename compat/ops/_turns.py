@@ -1,0 +1,320 @@
+"""The model turns of a run: one ``responses.create`` each, and what the store keeps of it.
+
+A run's first turn and the turns after tool outputs differ only in what a failure undoes, and that is
+explicit in the :data:`Turn` passed along:
+
+- :class:`FirstTurn`: a request the server refuses (a 4xx) deletes the run, as if it was never created;
+- :class:`NextTurn`: a refused request puts the run and its tool step back as they were (waiting for
+  outputs again, as the legacy API did when it refused them); a turn that fails after the outputs were
+  sent keeps them in the conversation, because a ``function_call`` without output makes the conversation
+  refuse every later response.
+
+Any other failure (a 5xx, a cut connection, a stream that ends early) ends the run ``failed``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+import httpx2
+import openai
+from openai._models import construct_type
+from openai.types.beta.threads import Run
+from openai.types.beta.threads.runs import RunStep
+from openai.types.responses import Response, ResponseErrorEvent, ResponseOutputMessage
+
+from .._context import Context
+from .._effects import Op, call, emit, local, open_stream, pull
+from .._errors import not_found
+from ..store import Store, StoredRecord
+from ..store.records import BUSY, MessageRecord, RunRecord, StepRecord
+from ..translate import from_responses, to_responses
+from ..translate.stream import RunStreamState
+
+__all__ = [
+    "FirstTurn",
+    "abandon_run",
+    "NextTurn",
+    "Turn",
+    "fail_run",
+    "keep_outputs",
+    "record_turn",
+    "send_turn",
+    "stream_turn",
+    "turn_request",
+]
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_OUTPUT = "function_call_output"
+_FAILED = frozenset({"failed", "cancelled"})
+
+
+@dataclass(frozen=True)
+class FirstTurn:
+    """The run's first model turn: a refused request leaves no run behind."""
+
+
+@dataclass(frozen=True)
+class NextTurn:
+    """A turn after tool outputs; ``before`` are the rows a refused request puts back."""
+
+    before: tuple[StoredRecord, ...]
+
+
+Turn = FirstTurn | NextTurn
+
+
+def turn_request(
+    record: RunRecord, input_items: Sequence[dict[str, Any]], options: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The ``responses.create`` arguments of the run's next turn, with the caller's request options."""
+    params = to_responses.run_to_response_params(
+        run=record.run,
+        conversation_id=record.thread_id,
+        input_items=input_items,
+        tool_resources=record.tool_resources,
+        reasoning_effort=record.reasoning_effort,
+    )
+    return {**params, **options}
+
+
+def _sent(context: Context, record: RunRecord, params: dict[str, Any], turn: Turn, request: Op[T]) -> Op[T]:
+    """Perform the turn's request; refusals are raised as the legacy errors, failures fail the run."""
+    try:
+        return (yield from request)
+    except openai.APIStatusError as exc:
+        if exc.status_code >= 500:
+            yield from _fail_turn(context, record, params, str(exc), turn)
+            raise
+        yield from local(lambda: _forget(context.store, record, turn))
+        if isinstance(exc, openai.NotFoundError):
+            raise not_found(f"No thread found with id '{record.thread_id}'.") from exc
+        raise
+    except openai.APIError as exc:
+        yield from _fail_turn(context, record, params, str(exc), turn)
+        raise
+
+
+def send_turn(context: Context, record: RunRecord, params: dict[str, Any], turn: Turn) -> Op[Response]:
+    """``responses.create``: the turn's response."""
+    request = call(lambda api: cast(Response, api.responses.create(**params)))
+    return (yield from _sent(context, record, params, turn, request))
+
+
+def _fail_turn(context: Context, record: RunRecord, params: Mapping[str, Any], message: str, turn: Turn) -> Op[None]:
+    """The turn could not be completed: the run fails; a later turn keeps its tool outputs."""
+    now = context.clock()
+    yield from local(lambda: fail_run(context.store, record, message, now=now))
+    if isinstance(turn, NextTurn):
+        yield from keep_outputs(record, params)
+
+
+def _forget(store: Store, record: RunRecord, turn: Turn) -> None:
+    """Undo what a refused turn wrote (see :data:`Turn`)."""
+    with store.transaction(lock=record.thread_id):
+        if isinstance(turn, FirstTurn):
+            store.delete("run", record.id)
+            return
+        for row in turn.before:
+            store.put(row)
+
+
+def fail_run(store: Store, record: RunRecord, message: str, *, now: int) -> RunRecord:
+    """The run ends ``failed`` with a ``server_error`` (a cut connection, a 5xx); stored."""
+    failed = record.model_copy(
+        update={
+            "run": Run.model_validate(
+                {
+                    **record.run.model_dump(mode="json", by_alias=True, warnings=False),
+                    "status": "failed",
+                    "failed_at": now,
+                    "expires_at": None,
+                    "required_action": None,
+                    "last_error": {"code": "server_error", "message": message},
+                }
+            )
+        }
+    )
+    store.put(failed.to_row())
+    return failed
+
+
+def keep_outputs(record: RunRecord, params: Mapping[str, Any]) -> Op[None]:
+    """After a later turn failed, put its tool outputs in the conversation unless the server kept them.
+
+    Best effort: the caller sees the original error either way.
+    """
+    sent = cast(Sequence[Mapping[str, Any]], params.get("input") or [])
+    outputs = [item for item in sent if item.get("type") == _OUTPUT]
+    if not outputs:
+        return
+    options = {k: v for k, v in params.items() if k in ("extra_headers", "extra_query", "timeout")}
+    thread_id = record.thread_id
+    try:
+        page = yield from call(lambda api: api.conversations.items.list(thread_id, order="desc", limit=100, **options))
+        kept = {getattr(i, "call_id", None) for i in page.data if i.type == _OUTPUT}
+        missing = [dict(o) for o in outputs if o["call_id"] not in kept]
+        if missing:
+            yield from call(lambda api: api.conversations.items.create(thread_id, items=cast(Any, missing), **options))
+    except openai.APIError:
+        logger.warning("could not answer the tool calls of the failed run %s", record.id, exc_info=True)
+
+
+# --- what a turn leaves in the store --------------------------------------------------------------
+
+
+def record_turn(
+    context: Context, record: RunRecord, response: Response, steps: Sequence[RunStep] | None = None
+) -> Op[RunRecord]:
+    """Store what one ended response produced: steps, assistant-message records, the updated run."""
+    now = context.clock()
+    run = record.run
+    usage = from_responses.usage_to_run_usage(response.usage)
+    record = record.model_copy(
+        update={"usages": [*record.usages, usage], "response_ids": [*record.response_ids, response.id]}
+    )
+    if steps is None:
+        steps = from_responses.response_to_steps(
+            run=run, response=response, new_step_id=lambda: context.ids("step"), now=now
+        )
+    finished = from_responses.response_to_run(
+        run=run, response=response, usage=from_responses.run_usage(record.usages), now=now
+    )
+    tool_step = next((s.id for s in steps if s.type == "tool_calls"), None)
+    first = bool(steps) and steps[0].id == tool_step
+    record = record.model_copy(update={"run": finished, "tool_step_id": tool_step, "tool_step_first": first})
+    rows = [StepRecord.to_row(step) for step in steps]
+    rows += [
+        _assistant_message(run, item, response, now=now).to_row(message_id=item.id, thread_id=run.thread_id)
+        for item in response.output
+        if isinstance(item, ResponseOutputMessage)
+    ]
+    rows.append(record.to_row())
+    yield from local(lambda: context.store.put_many(rows))
+    return record
+
+
+def _assistant_message(run: Run, item: ResponseOutputMessage, response: Response, *, now: int) -> MessageRecord:
+    """The record of a message the run wrote: completed, or incomplete with the legacy reason."""
+    if item.status == "completed":
+        return MessageRecord(created_at=now, assistant_id=run.assistant_id, run_id=run.id, completed_at=now)
+    reason = from_responses.message_incomplete_reason(response)
+    return MessageRecord(
+        created_at=now, assistant_id=run.assistant_id, run_id=run.id, incomplete_at=now, incomplete_reason=reason
+    )
+
+
+# --- streaming -----------------------------------------------------------------------------------
+
+
+def stream_turn(context: Context, record: RunRecord, params: dict[str, Any], turn: Turn) -> Op[Response | None]:
+    """Stream one response, emitting its legacy events; the run is stored before its final events go out."""
+    request = open_stream(lambda api: api.responses.create(**params, stream=True))
+    stream = yield from _sent(context, record, params, turn, request)
+    translator = RunStreamState(
+        run=record.run,
+        prior_usage=from_responses.run_usage(record.usages),
+        new_step_id=lambda: context.ids("step"),
+        clock=context.clock,
+    )
+    yield from _translate(context, record, params, turn, stream, translator)
+    return translator.final_response
+
+
+def _translate(
+    context: Context,
+    record: RunRecord,
+    params: dict[str, Any],
+    turn: Turn,
+    stream: openai.Stream[Any],
+    translator: RunStreamState,
+) -> Op[None]:
+    """Feed the stream's events to the translator and emit the legacy events it answers."""
+    try:
+        while not translator.done:
+            event = yield from pull(stream)
+            if event is None:
+                break
+            events = translator.handle_event(event)
+            if translator.done:
+                yield from _drain(stream, translator)
+                yield from _record_streamed(context, record, translator, params, turn)
+            for legacy in events:
+                yield from emit(legacy)
+    except openai.APIError as exc:
+        error_event = _error_event(exc)
+        if error_event is None or translator.done:
+            yield from _fail_turn(context, record, params, f"The stream was interrupted: {exc}", turn)
+            raise
+        # the SDK raises a stream's ``error`` event; the legacy stream reported it as run.failed + error
+        events = translator.handle_event(error_event)
+        yield from _record_streamed(context, record, translator, params, turn)
+        for legacy in events:
+            yield from emit(legacy)
+    if not translator.done:
+        yield from _fail_turn(context, record, params, "The stream ended before the response did.", turn)
+        raise openai.APIConnectionError(
+            message="The response stream ended before the run finished.", request=_request_of(stream)
+        )
+
+
+def _error_event(exc: openai.APIError) -> ResponseErrorEvent | None:
+    """The stream ``error`` event the SDK turned into ``exc`` (``None`` for transport and HTTP errors)."""
+    raw: object = exc.body
+    if type(exc) is not openai.APIError or not isinstance(raw, Mapping):
+        return None
+    body = cast(Mapping[str, Any], raw)
+    value = {
+        "type": "error",
+        "code": body.get("code"),
+        "message": body.get("message") or exc.message,
+        "param": body.get("param"),
+        "sequence_number": 0,
+        "error": dict(body),
+    }
+    return cast(ResponseErrorEvent, construct_type(type_=ResponseErrorEvent, value=value))
+
+
+def abandon_run(store: Store, run_id: str, *, now: int) -> None:
+    """The caller closed the stream mid-turn: the run fails, so the thread is free again."""
+    row = store.get("run", run_id)
+    if row is None:
+        return
+    record = RunRecord.from_row(row)
+    if record.status in BUSY:
+        fail_run(store, record, "The stream was closed before the run finished.", now=now)
+
+
+def _drain(stream: openai.Stream[Any], translator: RunStreamState) -> Op[None]:
+    """Read the stream to its end (a ``response.failed`` may follow an ``error``) so the conversation is
+    free before the caller acts on the final events."""
+    while True:
+        event = yield from pull(stream)
+        if event is None:
+            return
+        translator.handle_event(event)
+
+
+def _record_streamed(
+    context: Context, record: RunRecord, translator: RunStreamState, params: Mapping[str, Any], turn: Turn
+) -> Op[None]:
+    """Store the streamed turn; a failed later turn keeps its tool outputs (:func:`keep_outputs`)."""
+    response = translator.final_response
+    if response is None:
+        row = record.model_copy(update={"run": translator.run}).to_row()
+        yield from local(lambda: context.store.put(row))
+    else:
+        yield from record_turn(context, record, response, steps=translator.steps)
+    if isinstance(turn, NextTurn) and translator.run.status in _FAILED:
+        yield from keep_outputs(record, params)
+
+
+def _request_of(stream: object) -> httpx2.Request:
+    request = getattr(getattr(stream, "response", None), "request", None)
+    return request if isinstance(request, httpx2.Request) else httpx2.Request("POST", "https://compat.invalid/v1")

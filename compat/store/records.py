@@ -1,0 +1,196 @@
+"""One typed record per stored payload, and how each becomes a store row and back.
+
+The store is a generic document table (:class:`~compat.store.base.StoredRecord`); this module is the one
+place that knows what each kind of row holds:
+
+===========  =================================  ==========================  ======================
+kind         payload                            ``parent_id``               ``group_id``
+===========  =================================  ==========================  ======================
+assistant    :class:`AssistantRecord`           ``""``                      ``""``
+thread       :class:`ThreadRecord`              ``""``                      ``""``
+message      :class:`MessageRecord`             the thread                  the run that wrote it
+run          :class:`RunRecord`                 the thread                  ``""``
+step         :class:`StepRecord`                the run                     the thread
+===========  =================================  ==========================  ======================
+
+The JSON of every payload is the one earlier versions wrote, so existing stores read back unchanged.
+Run statuses are grouped here once (:data:`ACTIVE`, :data:`BUSY`, :data:`SETTLED`, :data:`FINAL`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from openai.types.beta import Assistant
+from openai.types.beta.threads import Run
+from openai.types.beta.threads.run import Usage as RunUsage
+from openai.types.beta.threads.runs import RunStep
+from pydantic import BaseModel, field_validator
+
+from ..translate.from_responses import MessageIncompleteReason
+from ..translate.legacy import legacy_run
+from .base import StoredRecord
+
+__all__ = [
+    "ACTIVE",
+    "BUSY",
+    "FINAL",
+    "SETTLED",
+    "AssistantRecord",
+    "MessageRecord",
+    "RunRecord",
+    "StepRecord",
+    "ThreadRecord",
+]
+
+ACTIVE = frozenset({"queued", "in_progress", "requires_action", "cancelling"})
+"""A run in these states blocks its thread: no new run, no new message."""
+BUSY = frozenset({"queued", "in_progress"})
+"""A model turn is under way: the legacy API refused updates and cancels the shim cannot honour."""
+FINAL = frozenset({"cancelled", "completed", "failed", "expired", "incomplete"})
+"""A run in these states will never change again."""
+SETTLED = FINAL | {"requires_action"}
+"""Where ``runs.poll`` stops (the SDK's own list): final, or waiting for the caller's tool outputs."""
+
+
+def _dump(model: BaseModel) -> dict[str, Any]:
+    # by alias: ``json_schema.schema`` is the field ``schema_``, which would not be read back otherwise
+    return model.model_dump(mode="json", by_alias=True, exclude_unset=True, warnings=False)
+
+
+class AssistantRecord:
+    """An assistant lives only in the store: its row holds the legacy ``Assistant`` as returned."""
+
+    @staticmethod
+    def to_row(assistant: Assistant) -> StoredRecord:
+        """The store row of ``assistant``."""
+        return StoredRecord(kind="assistant", id=assistant.id, created_at=assistant.created_at, data=_dump(assistant))
+
+    @staticmethod
+    def from_row(row: StoredRecord) -> Assistant:
+        """The assistant a row holds."""
+        return Assistant.model_validate(dict(row.data))
+
+
+class ThreadRecord(BaseModel):
+    """What a conversation cannot hold about a thread: its tool resources."""
+
+    tool_resources: dict[str, Any] = {}
+
+    def to_row(self, *, thread_id: str, created_at: int) -> StoredRecord:
+        """The store row of the thread ``thread_id``."""
+        return StoredRecord(kind="thread", id=thread_id, created_at=created_at, data=self.model_dump(mode="json"))
+
+    @classmethod
+    def from_row(cls, row: StoredRecord) -> ThreadRecord:
+        """Read a ``thread`` row back."""
+        return cls.model_validate(dict(row.data))
+
+
+class MessageRecord(BaseModel):
+    """What a conversation item cannot hold about a legacy message (its id is the item id)."""
+
+    created_at: int
+    metadata: dict[str, str] = {}
+    attachments: list[dict[str, Any]] = []
+    assistant_id: str | None = None
+    run_id: str | None = None
+    completed_at: int | None = None
+    incomplete_at: int | None = None
+    incomplete_reason: MessageIncompleteReason | None = None
+
+    def to_row(self, *, message_id: str, thread_id: str) -> StoredRecord:
+        """The store row of this message."""
+        return StoredRecord(
+            kind="message",
+            id=message_id,
+            parent_id=thread_id,
+            group_id=self.run_id or "",
+            created_at=self.created_at,
+            data=self.model_dump(mode="json"),
+        )
+
+    @classmethod
+    def from_row(cls, row: StoredRecord) -> MessageRecord:
+        """Read a ``message`` row back."""
+        return cls.model_validate(dict(row.data))
+
+
+class StepRecord:
+    """A run step lives only in the store: its row holds the legacy ``RunStep`` as returned."""
+
+    @staticmethod
+    def to_row(step: RunStep) -> StoredRecord:
+        """The store row of ``step``."""
+        return StoredRecord(
+            kind="step",
+            id=step.id,
+            parent_id=step.run_id,
+            group_id=step.thread_id,
+            created_at=step.created_at,
+            data=_dump(step),
+        )
+
+    @staticmethod
+    def from_row(row: StoredRecord) -> RunStep:
+        """The run step a row holds."""
+        return RunStep.model_validate(dict(row.data))
+
+
+class RunRecord(BaseModel):
+    """A run: the legacy ``Run`` as last returned, plus what the shim needs to continue it.
+
+    - ``response_ids`` / ``usages``: one entry per response (model turn) the run took;
+    - ``tool_step_id``: the ``tool_calls`` step waiting for the caller's outputs, if any, and
+      ``tool_step_first`` whether it is its response's first step (the one that reports its usage);
+    - ``reasoning_effort`` and ``tool_resources`` (assistant's, thread's, run's): what every later turn
+      sends again.
+    """
+
+    run: Run
+    response_ids: list[str] = []
+    usages: list[RunUsage | None] = []
+    tool_step_id: str | None = None
+    tool_step_first: bool = True
+    reasoning_effort: str | None = None
+    tool_resources: list[dict[str, Any] | None] = []
+
+    @field_validator("run", mode="before")
+    @classmethod
+    def _legacy_run(cls, value: object) -> object:
+        return legacy_run(cast(Mapping[str, Any], value)) if isinstance(value, Mapping) else value
+
+    @property
+    def id(self) -> str:
+        """The run id."""
+        return self.run.id
+
+    @property
+    def thread_id(self) -> str:
+        """The thread (conversation) id."""
+        return self.run.thread_id
+
+    @property
+    def status(self) -> str:
+        """The run's legacy status."""
+        return self.run.status
+
+    def with_run(self, **changes: Any) -> RunRecord:
+        """This record with the run's fields changed (the legacy nulls of the run are kept)."""
+        return self.model_copy(update={"run": self.run.model_copy(update=changes)})
+
+    def to_row(self) -> StoredRecord:
+        """The store row."""
+        return StoredRecord(
+            kind="run",
+            id=self.run.id,
+            parent_id=self.run.thread_id,
+            created_at=self.run.created_at,
+            data=self.model_dump(mode="json", by_alias=True, warnings=False),
+        )
+
+    @classmethod
+    def from_row(cls, row: StoredRecord) -> RunRecord:
+        """Read a ``run`` row back."""
+        return cls.model_validate(dict(row.data))
