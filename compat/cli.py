@@ -6,6 +6,8 @@ import argparse
 import os
 import sys
 
+from .demo import run_streaming_weather, run_weather, weather_client
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -39,8 +41,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.live and not os.environ.get("OPENAI_API_KEY"):
         print("assistants-compat demo --live needs OPENAI_API_KEY", file=sys.stderr)
         return 2
-    from .demo import run_streaming_weather, run_weather, weather_client
-
     with weather_client(live=bool(args.live)) as client:
         print("== polling: runs.create_and_poll, runs.submit_tool_outputs_and_poll")
         messages = run_weather(client, echo=print)

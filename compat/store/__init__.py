@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 
 from .base import Kind, Order, Store, StoredRecord
+from .postgres import PostgresStore  # psycopg itself is imported only when a PostgreSQL store opens
+from .sqlite import SQLiteStore
 
 __all__ = ["ENV_VAR", "Kind", "Order", "Store", "StoredRecord", "default_store_path", "open_store"]
 
@@ -49,8 +51,6 @@ def open_store(url: str | None = None) -> Store:
     if url.startswith("sqlite://"):
         return _sqlite(_sqlite_path(url))
     if url.startswith(("postgresql://", "postgres://")):
-        from .postgres import PostgresStore
-
         return PostgresStore(url)
     raise ValueError(f"unsupported store URL {url!r}: use sqlite:///path/state.db or postgresql://...")
 
@@ -63,6 +63,4 @@ def _sqlite_path(url: str) -> str:
 
 
 def _sqlite(path: str) -> Store:
-    from .sqlite import SQLiteStore
-
     return SQLiteStore(path)

@@ -62,6 +62,7 @@ class PostgresStore(RecordsTable):
     def __init__(self, url: str) -> None:
         """Connect to ``url`` (``postgresql://user:pass@host:port/dbname``); bring the schema up to date."""
         psycopg = _import_psycopg()
+        self._jsonb: Any = psycopg.types.json.Jsonb
         self._lock = threading.RLock()
         self._conn: psycopg.Connection[tuple[Any, ...]] = psycopg.connect(url, autocommit=True)
         try:
@@ -71,9 +72,7 @@ class PostgresStore(RecordsTable):
             raise
 
     def _encode(self, data: Mapping[str, Any]) -> object:
-        from psycopg.types.json import Jsonb
-
-        return Jsonb(dict(data))
+        return self._jsonb(dict(data))
 
     def _decode(self, value: Any) -> dict[str, Any]:
         return dict(value)
@@ -107,6 +106,7 @@ class PostgresStore(RecordsTable):
 def _import_psycopg() -> Any:
     try:
         import psycopg
+        import psycopg.types.json  # pyright: ignore[reportUnusedImport]  # loads Jsonb for _encode
     except ImportError as exc:
         raise ImportError("the PostgreSQL store needs psycopg 3: pip install 'assistants-compat[postgres]'") from exc
     return psycopg
