@@ -32,7 +32,7 @@ import compat
 from compat import AssistantEventHandler, AsyncAssistantEventHandler
 from compat.emulator import Emulator, Turn
 
-from .conftest import make_client, make_emulator
+from .conftest import NOW, make_client, make_emulator
 
 ANSWER = "It is 57°F in San Francisco with a 6% chance of rain."
 QUESTION = "What's the weather in San Francisco today and the likelihood it'll rain?"
@@ -135,6 +135,201 @@ def message_texts(messages: list[Message]) -> list[tuple[str, str]]:
         assert block.type == "text"
         out.append((message.role, block.text.value))
     return out
+
+
+# --- whole legacy objects, as the emulator's deterministic ids, clock and usage make them -----------
+
+WEATHER_INSTRUCTIONS = "You are a weather bot."
+WEATHER_RUN_TOOLS: list[Any] = [
+    {"type": "function", "function": {**tool["function"], "strict": False}} for tool in WEATHER_TOOLS
+]
+TEMPERATURE_ARGUMENTS = '{"location":"San Francisco, CA","unit":"Fahrenheit"}'
+RAIN_ARGUMENTS = '{"location":"San Francisco, CA"}'
+GREETING = "Hi there, nice to meet you."
+
+
+def usage(prompt: int, completion: int) -> dict[str, Any]:
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+        "prompt_token_details": {"cached_tokens": 0},
+        "completion_tokens_details": {"reasoning_tokens": 0},
+    }
+
+
+def run_dict(instructions: str, tools: list[Any], **changes: Any) -> dict[str, Any]:
+    """``run_0001`` of ``asst_0001`` on ``conv_0001``, ``in_progress``, with ``changes``."""
+    return {
+        "id": "run_0001",
+        "object": "thread.run",
+        "assistant_id": "asst_0001",
+        "thread_id": "conv_0001",
+        "status": "in_progress",
+        "created_at": NOW,
+        "started_at": NOW,
+        "expires_at": NOW + 600,
+        "cancelled_at": None,
+        "completed_at": None,
+        "failed_at": None,
+        "incomplete_details": None,
+        "instructions": instructions,
+        "last_error": None,
+        "max_completion_tokens": None,
+        "max_prompt_tokens": None,
+        "metadata": {},
+        "model": "gpt-4o",
+        "parallel_tool_calls": True,
+        "reasoning_effort": None,
+        "required_action": None,
+        "response_format": "auto",
+        "temperature": 1.0,
+        "top_p": 1.0,
+        "tool_choice": "auto",
+        "tool_resources": {},
+        "tools": tools,
+        "truncation_strategy": {"type": "auto", "last_messages": None},
+        "usage": None,
+        **changes,
+    }
+
+
+def chat_run(**changes: Any) -> dict[str, Any]:
+    return run_dict("Be brief.", [], **changes)
+
+
+def weather_run(**changes: Any) -> dict[str, Any]:
+    return run_dict(WEATHER_INSTRUCTIONS, WEATHER_RUN_TOOLS, **changes)
+
+
+def step_dict(
+    step_id: str, details: dict[str, Any], status: str, usage: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    return {
+        "id": step_id,
+        "object": "thread.run.step",
+        "assistant_id": "asst_0001",
+        "run_id": "run_0001",
+        "thread_id": "conv_0001",
+        "type": details["type"],
+        "status": status,
+        "created_at": NOW,
+        "cancelled_at": None,
+        "completed_at": NOW if status == "completed" else None,
+        "expired_at": None,
+        "failed_at": NOW if status == "failed" else None,
+        "last_error": None,
+        "metadata": None,
+        "step_details": details,
+        "usage": usage,
+    }
+
+
+def message_step(step_id: str, message_id: str, status: str, usage: dict[str, Any] | None = None) -> dict[str, Any]:
+    details = {"type": "message_creation", "message_creation": {"message_id": message_id}}
+    return step_dict(step_id, details, status, usage)
+
+
+def assistant_message(message_id: str, text: str | None) -> dict[str, Any]:
+    """The run's message: ``in_progress`` and empty without ``text``, else completed with it."""
+    return {
+        "id": message_id,
+        "object": "thread.message",
+        "assistant_id": "asst_0001",
+        "run_id": "run_0001",
+        "thread_id": "conv_0001",
+        "role": "assistant",
+        "status": "in_progress" if text is None else "completed",
+        "created_at": NOW,
+        "completed_at": None if text is None else NOW,
+        "incomplete_at": None,
+        "incomplete_details": None,
+        "attachments": [],
+        "metadata": {},
+        "content": [] if text is None else [{"type": "text", "text": {"value": text, "annotations": []}}],
+    }
+
+
+def user_message(message_id: str, text: str) -> dict[str, Any]:
+    return {
+        **assistant_message(message_id, text),
+        "role": "user",
+        "assistant_id": None,
+        "run_id": None,
+        "completed_at": None,
+    }
+
+
+def dumped(events: list[AssistantStreamEvent]) -> list[tuple[str, dict[str, Any]]]:
+    """``(event, data)``: snapshots whole, deltas with the fields they set (what clients merge)."""
+    return [(e.event, e.data.model_dump(exclude_unset=e.event.endswith(".delta"))) for e in events]
+
+
+def text_deltas(message_id: str, pieces: list[str]) -> list[tuple[str, dict[str, Any]]]:
+    """The ``thread.message.delta`` events of one text part; the first also opens its annotations."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    for position, piece in enumerate(pieces):
+        text: dict[str, Any] = {"annotations": [], "value": piece} if position == 0 else {"value": piece}
+        content = [{"index": 0, "type": "text", "text": text}]
+        out.append(
+            (
+                "thread.message.delta",
+                {"id": message_id, "object": "thread.message.delta", "delta": {"content": content}},
+            )
+        )
+    return out
+
+
+def call_deltas(
+    step_id: str, index: int, call_id: str, name: str, pieces: list[str]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The ``thread.run.step.delta`` events of one function call: its announcement, then its arguments."""
+    announced = {
+        "index": index,
+        "type": "function",
+        "id": call_id,
+        "function": {"name": name, "arguments": "", "output": None},
+    }
+    calls = [announced] + [{"index": index, "type": "function", "function": {"arguments": piece}} for piece in pieces]
+    return [
+        (
+            "thread.run.step.delta",
+            {
+                "id": step_id,
+                "object": "thread.run.step.delta",
+                "delta": {"step_details": {"type": "tool_calls", "tool_calls": [call]}},
+            },
+        )
+        for call in calls
+    ]
+
+
+def delta_pieces(events: list[tuple[str, dict[str, Any]]], index: int | None = None) -> list[str]:
+    """The text (``index`` None) or argument (of call ``index``) fragments the deltas carried, in order."""
+    pieces: list[str] = []
+    for name, data in events:
+        if name == "thread.message.delta" and index is None:
+            pieces += [block["text"]["value"] for block in data["delta"]["content"]]
+        elif name == "thread.run.step.delta" and index is not None:
+            for call in data["delta"]["step_details"]["tool_calls"]:
+                if call["index"] == index and "id" not in call:
+                    pieces.append(call["function"]["arguments"])
+    return pieces
+
+
+def chat_opening(message_id: str) -> list[tuple[str, dict[str, Any]]]:
+    """A chat run's events up to its first text delta."""
+    queued = chat_run(status="queued", started_at=None)
+    opened = message_step("step_0001", message_id, "in_progress")
+    return [
+        ("thread.run.created", queued),
+        ("thread.run.queued", queued),
+        ("thread.run.in_progress", chat_run()),
+        ("thread.run.step.created", opened),
+        ("thread.run.step.in_progress", opened),
+        ("thread.message.created", assistant_message(message_id, None)),
+        ("thread.message.in_progress", assistant_message(message_id, None)),
+    ]
 
 
 # --- 1. the docs' example, sync -------------------------------------------------------------------
@@ -521,7 +716,20 @@ def test_create_stream_yields_sdk_events(client: compat.OpenAI, emulator: Emulat
     assert isinstance(events[-2], ThreadRunStepCompleted)
     assert isinstance(events[-1], ThreadRunCompleted)
     assert events[-1].data.status == "completed"
-    assert client.beta.threads.runs.retrieve(thread_id=thread_id, run_id=events[0].data.id).status == "completed"
+    data = dumped(events)
+    pieces = delta_pieces(data)
+    assert "".join(pieces) == GREETING
+    assert len(pieces) > 1
+    answered = usage(12, 8)
+    completed = chat_run(status="completed", completed_at=NOW, expires_at=None, usage=answered)
+    assert data == [
+        *chat_opening("msg_0004"),
+        *text_deltas("msg_0004", pieces),
+        ("thread.message.completed", assistant_message("msg_0004", GREETING)),
+        ("thread.run.step.completed", message_step("step_0001", "msg_0004", "completed", answered)),
+        ("thread.run.completed", completed),
+    ]
+    assert client.beta.threads.runs.retrieve(thread_id=thread_id, run_id="run_0001").model_dump() == completed
 
 
 def test_create_stream_close_stops_iteration(client: compat.OpenAI, emulator: Emulator) -> None:
@@ -529,6 +737,7 @@ def test_create_stream_close_stops_iteration(client: compat.OpenAI, emulator: Em
     stream = client.beta.threads.runs.create(thread_id=thread_id, assistant_id=assistant_id, stream=True)
     first = next(iter(stream))
     assert isinstance(first, ThreadRunCreated)
+    assert first.data.model_dump() == chat_run(status="queued", started_at=None)
     stream.close()
     assert list(stream) == []
 
@@ -538,11 +747,20 @@ def test_create_stream_closed_early_frees_the_thread(client: compat.OpenAI, emul
     stream = client.beta.threads.runs.create(thread_id=thread_id, assistant_id=assistant_id, stream=True)
     run_id = next(iter(stream)).data.id
     stream.close()
-    assert client.beta.threads.runs.retrieve(thread_id=thread_id, run_id=run_id).status not in (
-        "queued",
-        "in_progress",
+    run = client.beta.threads.runs.retrieve(thread_id=thread_id, run_id=run_id)
+    assert run.model_dump() == chat_run(
+        status="failed",
+        started_at=None,  # closed after thread.run.created: the run never started
+        expires_at=None,
+        failed_at=NOW,
+        last_error={"code": "server_error", "message": "The stream was closed before the run finished."},
     )
-    client.beta.threads.messages.create(thread_id=thread_id, role="user", content="Still there?")
+    assert list(client.beta.threads.runs.steps.list(thread_id=thread_id, run_id=run_id)) == []
+    later = client.beta.threads.messages.create(thread_id=thread_id, role="user", content="Still there?")
+    assert [m.model_dump() for m in client.beta.threads.messages.list(thread_id=thread_id)] == [
+        user_message(later.id, "Still there?"),
+        user_message("msg_0002", "Hello?"),
+    ]
 
 
 def test_manager_created_now_entered_later(client: compat.OpenAI, emulator: Emulator) -> None:
@@ -576,7 +794,16 @@ def test_create_and_stream(client: compat.OpenAI, emulator: Emulator) -> None:
     assistant_id, thread_id = setup_chat(client, emulator, Turn.text("Hi there, nice to meet you."))
     with client.beta.threads.runs.create_and_stream(thread_id=thread_id, assistant_id=assistant_id) as stream:
         stream.until_done()
-        assert stream.get_final_run().status == "completed"
+        run = stream.get_final_run()
+        messages = stream.get_final_messages()
+    answered = usage(12, 8)
+    completed = chat_run(status="completed", completed_at=NOW, expires_at=None, usage=answered)
+    assert run.model_dump() == completed
+    assert [m.model_dump() for m in messages] == [assistant_message("msg_0004", GREETING)]
+    assert client.beta.threads.runs.retrieve(thread_id=thread_id, run_id=run.id).model_dump() == completed
+    assert [s.model_dump() for s in client.beta.threads.runs.steps.list(thread_id=thread_id, run_id=run.id)] == [
+        message_step("step_0001", "msg_0004", "completed", answered)
+    ]
 
 
 def test_submit_tool_outputs_stream_true(client: compat.OpenAI, emulator: Emulator) -> None:
@@ -589,9 +816,62 @@ def test_submit_tool_outputs_stream_true(client: compat.OpenAI, emulator: Emulat
     assert run.status == "requires_action"
     with client.beta.threads.runs.submit_tool_outputs(
         thread_id=thread_id, run_id=run.id, tool_outputs=weather_outputs(run), stream=True
-    ) as inner:
-        names = [e.event for e in inner]
-    assert collapse(names) == INNER_EVENTS
+    ) as stream:
+        inner_events = list(stream)
+    assert collapse([e.event for e in inner_events]) == INNER_EVENTS
+
+    outer = dumped(events)
+    temperature, rain = delta_pieces(outer, 0), delta_pieces(outer, 1)
+    assert ("".join(temperature), "".join(rain)) == (TEMPERATURE_ARGUMENTS, RAIN_ARGUMENTS)
+    queued = weather_run(status="queued", started_at=None)
+    opened = step_dict("step_0001", {"type": "tool_calls", "tool_calls": []}, "in_progress")
+    calls = [
+        ("call_0005", "get_current_temperature", TEMPERATURE_ARGUMENTS, "57"),
+        ("call_0007", "get_rain_probability", RAIN_ARGUMENTS, "0.06"),
+    ]
+    required = {
+        "type": "submit_tool_outputs",
+        "submit_tool_outputs": {
+            "tool_calls": [
+                {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}}
+                for call_id, name, arguments, _ in calls
+            ]
+        },
+    }
+    assert outer == [
+        ("thread.run.created", queued),
+        ("thread.run.queued", queued),
+        ("thread.run.in_progress", weather_run()),
+        ("thread.run.step.created", opened),
+        ("thread.run.step.in_progress", opened),
+        *call_deltas("step_0001", 0, "call_0005", "get_current_temperature", temperature),
+        *call_deltas("step_0001", 1, "call_0007", "get_rain_probability", rain),
+        ("thread.run.requires_action", weather_run(status="requires_action", required_action=required)),
+    ]
+
+    inner = dumped(inner_events)
+    answer = delta_pieces(inner)
+    assert "".join(answer) == ANSWER
+    tool_calls = [
+        {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments, "output": output}}
+        for call_id, name, arguments, output in calls
+    ]
+    closed = step_dict("step_0001", {"type": "tool_calls", "tool_calls": tool_calls}, "completed", usage(30, 34))
+    writing = message_step("step_0002", "msg_0011", "in_progress")
+    completed = weather_run(status="completed", completed_at=NOW, expires_at=None, usage=usage(30 + 84, 34 + 16))
+    assert inner == [
+        ("thread.run.step.completed", closed),
+        ("thread.run.queued", weather_run(status="queued")),
+        ("thread.run.in_progress", weather_run()),
+        ("thread.run.step.created", writing),
+        ("thread.run.step.in_progress", writing),
+        ("thread.message.created", assistant_message("msg_0011", None)),
+        ("thread.message.in_progress", assistant_message("msg_0011", None)),
+        *text_deltas("msg_0011", answer),
+        ("thread.message.completed", assistant_message("msg_0011", ANSWER)),
+        ("thread.run.step.completed", message_step("step_0002", "msg_0011", "completed", usage(84, 16))),
+        ("thread.run.completed", completed),
+    ]
 
 
 # --- 4. streamed and polled runs end identical -----------------------------------------------------
@@ -644,27 +924,34 @@ def test_streamed_and_polled_runs_end_identical(tmp_path: Path) -> None:
 
 # --- 5. a connection cut mid-stream -----------------------------------------------------------------
 
+CUT_RUN = chat_run(
+    status="failed",
+    expires_at=None,
+    failed_at=NOW,
+    last_error={"code": "server_error", "message": "The stream was interrupted: Connection error."},
+)
+
 
 def test_connection_cut_fails_the_run(client: compat.OpenAI, emulator: Emulator) -> None:
     assistant_id, thread_id = setup_chat(
         client, emulator, Turn.text("Hello there, how are you doing today?").cut_after(5)
     )
-    seen: list[str] = []
+    seen: list[AssistantStreamEvent] = []
     stream = client.beta.threads.runs.create(thread_id=thread_id, assistant_id=assistant_id, stream=True)
     with pytest.raises(openai.APIConnectionError) as caught, stream:
         for event in stream:
-            seen.append(event.event)
+            seen.append(event)
     assert isinstance(caught.value, openai.APIError)
     assert isinstance(caught.value.request, httpx2.Request)
-    assert seen[:3] == ["thread.run.created", "thread.run.queued", "thread.run.in_progress"]
-    assert "thread.run.completed" not in seen
+    assert caught.value.message == "Connection error."
+    assert isinstance(caught.value.__cause__, httpx2.RemoteProtocolError)
+    # cut after 5 Responses events: created, in_progress, output_item.added, content_part.added, one delta
+    assert dumped(seen) == [*chat_opening("msg_0004"), *text_deltas("msg_0004", ["Hello"])]
     runs = list(client.beta.threads.runs.list(thread_id=thread_id))
     assert len(runs) == 1
     run = client.beta.threads.runs.retrieve(thread_id=thread_id, run_id=runs[0].id)
-    assert run.status == "failed"
-    assert run.last_error is not None
-    assert run.last_error.code == "server_error"
-    assert run.failed_at is not None
+    assert run.model_dump() == CUT_RUN
+    assert runs[0].model_dump() == CUT_RUN
 
     emulator.queue(Turn.text("Back again."))
     client.beta.threads.messages.create(thread_id=thread_id, role="user", content="Are you there?")
@@ -689,7 +976,31 @@ def test_connection_cut_through_the_event_handler(client: compat.OpenAI, emulato
         stream.until_done()
     assert recorder.hooks[-2:] == [("on_exception", "RemoteProtocolError"), ("on_end", None)]
     assert ("on_timeout", None) not in recorder.hooks
-    assert client.beta.threads.runs.list(thread_id=thread_id).data[0].status == "failed"
+    assert [run.model_dump() for run in client.beta.threads.runs.list(thread_id=thread_id)] == [CUT_RUN]
+
+
+def test_a_cut_stream_keeps_the_step_and_message_it_announced(client: compat.OpenAI, emulator: Emulator) -> None:
+    """The stream announced step_0001 and msg_0004 as the run's; once the run failed they stay its own:
+    the step is listed, failed (as a failed response's open step is), and the message names the run."""
+    assistant_id, thread_id = setup_chat(
+        client, emulator, Turn.text("Hello there, how are you doing today?").cut_after(5)
+    )
+    stream = client.beta.threads.runs.create(thread_id=thread_id, assistant_id=assistant_id, stream=True)
+    announced: list[tuple[str, str]] = []
+    with pytest.raises(openai.APIConnectionError), stream:
+        announced.extend((e.event, e.data.id) for e in stream if e.event.endswith(".created"))
+    assert announced == [
+        ("thread.run.created", "run_0001"),
+        ("thread.run.step.created", "step_0001"),
+        ("thread.message.created", "msg_0004"),
+    ]
+
+    steps = client.beta.threads.runs.steps.list(thread_id=thread_id, run_id="run_0001")
+    assert [(s.id, s.type, s.status, s.failed_at) for s in steps] == [("step_0001", "message_creation", "failed", NOW)]
+    messages = client.beta.threads.messages.list(thread_id=thread_id)
+    assert [(m.id, m.run_id, m.assistant_id) for m in messages if m.role == "assistant"] == [
+        ("msg_0004", "run_0001", "asst_0001")
+    ]
 
 
 # --- 6. a failed response --------------------------------------------------------------------------
@@ -698,6 +1009,18 @@ def test_connection_cut_through_the_event_handler(client: compat.OpenAI, emulato
 def test_failure_turn_streamed_as_legacy(client: compat.OpenAI, emulator: Emulator) -> None:
     assistant_id, thread_id = setup_chat(client, emulator, Turn.failure(code="server_error", message="boom"))
     events = list(client.beta.threads.runs.create(thread_id=thread_id, assistant_id=assistant_id, stream=True))
+    queued = chat_run(status="queued", started_at=None)
+    failed_run = chat_run(
+        status="failed", expires_at=None, failed_at=NOW, last_error={"code": "server_error", "message": "boom"}
+    )
+    error = {"code": "server_error", "message": "boom", "param": None, "type": "server_error", "misalignment": None}
+    assert dumped(events) == [
+        ("thread.run.created", queued),
+        ("thread.run.queued", queued),
+        ("thread.run.in_progress", chat_run()),
+        ("thread.run.failed", failed_run),
+        ("error", error),
+    ]
     names = [e.event for e in events]
     failed = next(e for e in events if isinstance(e, ThreadRunFailed))
     assert failed.data.last_error is not None
@@ -709,3 +1032,5 @@ def test_failure_turn_streamed_as_legacy(client: compat.OpenAI, emulator: Emulat
     run = client.beta.threads.runs.retrieve(thread_id=thread_id, run_id=failed.data.id)
     assert run.last_error is not None
     assert run.last_error.model_dump() == {"code": "server_error", "message": "boom"}
+    assert run.model_dump() == failed_run
+    assert list(client.beta.threads.runs.steps.list(thread_id=thread_id, run_id=run.id)) == []
