@@ -36,8 +36,20 @@ def put_messages(store: Store, count: int) -> list[str]:
     return [f"m{index}" for index in range(count)]
 
 
-def test_backend_is_a_store(store: Store) -> None:
-    assert isinstance(store, Store)
+def test_backend_is_a_store_its_handles_share(store_factory: StoreFactory) -> None:
+    """A backend is a ``Store``, and what one handle writes another handle on the same database reads
+    (``:memory:`` has a single handle, so there both are the same)."""
+    writer, reader = store_factory(), store_factory()
+    assert isinstance(writer, Store)
+    assert isinstance(reader, Store)
+    record = StoredRecord(
+        kind="run", id="run_1", parent_id=THREAD, group_id="g", created_at=NOW, data={"status": "queued"}
+    )
+    writer.put(record)
+    assert reader.get("run", "run_1") == record
+    assert reader.list("run", parent_id=THREAD) == [record]
+    assert reader.delete("run", "run_1") is True
+    assert writer.get("run", "run_1") is None
 
 
 def test_get_unknown_is_none(store: Store) -> None:

@@ -32,6 +32,12 @@ def open_and_write(url: str | None, opened: list[Store]) -> Store:
     return store
 
 
+def read_back(store: Store, opened: list[Store]) -> StoredRecord | None:
+    """``RECORD`` as ``store``, a fresh handle, reads it."""
+    opened.append(store)
+    return store.get("assistant", "asst_1")
+
+
 @pytest.fixture(autouse=True)
 def no_env_url(monkeypatch: pytest.MonkeyPatch) -> None:
     """The tests choose the URL themselves."""
@@ -43,6 +49,8 @@ def test_relative_sqlite_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, op
     store = open_and_write("sqlite:///sub.db", opened)
     assert isinstance(store, SQLiteStore)
     assert (tmp_path / "sub.db").is_file()
+    assert read_back(open_store("sqlite:///sub.db"), opened) == RECORD
+    assert read_back(SQLiteStore(str(tmp_path / "sub.db")), opened) == RECORD, "relative to the working directory"
 
 
 def test_absolute_sqlite_url(tmp_path: Path, opened: list[Store]) -> None:
@@ -65,8 +73,22 @@ def test_memory_sqlite_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, open
 
 def test_env_var_chooses_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, opened: list[Store]) -> None:
     monkeypatch.setenv(ENV_VAR, f"sqlite:///{tmp_path / 'env.db'}")
-    open_and_write(None, opened)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    store = open_and_write(None, opened)
+    assert isinstance(store, SQLiteStore)
     assert (tmp_path / "env.db").is_file()
+    assert read_back(SQLiteStore(str(tmp_path / "env.db")), opened) == RECORD
+    assert read_back(open_store(), opened) == RECORD
+    assert not (tmp_path / "data").exists(), "the default store is not touched"
+
+
+def test_the_argument_wins_over_the_env_var(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, opened: list[Store]
+) -> None:
+    monkeypatch.setenv(ENV_VAR, f"sqlite:///{tmp_path / 'env.db'}")
+    open_and_write(f"sqlite:///{tmp_path / 'arg.db'}", opened)
+    assert read_back(SQLiteStore(str(tmp_path / "arg.db")), opened) == RECORD
+    assert not (tmp_path / "env.db").exists()
 
 
 @pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="XDG_DATA_HOME is for Linux and Unix")
@@ -76,8 +98,11 @@ def test_default_store_honours_xdg_data_home(
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     expected = tmp_path / "data" / "assistants-compat" / "state.db"
     assert default_store_path() == expected
-    open_and_write(None, opened)
+    store = open_and_write(None, opened)
+    assert isinstance(store, SQLiteStore)
     assert expected.is_file()
+    assert read_back(SQLiteStore(str(expected)), opened) == RECORD
+    assert read_back(open_store(), opened) == RECORD
 
 
 @pytest.mark.postgres
@@ -88,6 +113,7 @@ def test_postgresql_url(postgres_url: str, scheme: str, opened: list[Store]) -> 
     store = open_and_write(postgres_url.replace("postgresql", scheme, 1), opened)
     assert isinstance(store, PostgresStore)
     assert store.get("assistant", "asst_1") == RECORD
+    assert read_back(PostgresStore(postgres_url), opened) == RECORD
 
 
 @pytest.mark.parametrize("url", ["mysql://localhost/db", "sqlite:/missing-slash.db", "state.db", "http://x"])
