@@ -51,8 +51,15 @@ def test_cancel_synchronous_response_fails(client: openai.OpenAI) -> None:
         "param": None,
         "code": None,
     }
-    with pytest.raises(openai.NotFoundError):
+    with pytest.raises(openai.NotFoundError) as missing:
         client.responses.cancel("resp_missing")
+    assert missing.value.status_code == 404
+    assert missing.value.body == {
+        "message": "Response with id 'resp_missing' not found.",
+        "type": "invalid_request_error",
+        "param": None,
+        "code": None,
+    }
 
 
 def test_background_needs_store(client: openai.OpenAI) -> None:

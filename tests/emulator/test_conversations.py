@@ -137,8 +137,10 @@ def test_at_most_20_items_per_call(client: openai.OpenAI) -> None:
         "code": "array_above_max_length",
     }
     conversation = client.conversations.create(items=[_user(str(i)) for i in range(20)])
-    with pytest.raises(openai.BadRequestError):
+    with pytest.raises(openai.BadRequestError) as added:
         client.conversations.items.create(conversation.id, items=[_user(str(i)) for i in range(21)])
+    assert added.value.status_code == 400
+    assert added.value.body == caught.value.body
 
 
 @pytest.mark.parametrize(

@@ -356,8 +356,15 @@ def test_retrieve_delete_and_store_false(client: openai.OpenAI) -> None:
     }
     unstored = client.responses.create(model="gpt-4o", input="Hi", store=False)
     assert unstored.store is False
-    with pytest.raises(openai.NotFoundError):
+    with pytest.raises(openai.NotFoundError) as missing:
         client.responses.retrieve(unstored.id)
+    assert missing.value.status_code == 404
+    assert missing.value.body == {
+        "message": f"Response with id '{unstored.id}' not found.",
+        "type": "invalid_request_error",
+        "param": None,
+        "code": None,
+    }
 
 
 def _error(caught: pytest.ExceptionInfo[openai.APIStatusError]) -> Any:
@@ -500,8 +507,10 @@ def test_concurrent_requests_are_serialised_per_conversation(client: openai.Open
     with pytest.raises(openai.BadRequestError) as caught:
         client.responses.create(model="gpt-4o", input="again", conversation=conversation.id)
     assert _error(caught) == locked
-    with pytest.raises(openai.BadRequestError):
+    with pytest.raises(openai.BadRequestError) as adding:
         client.conversations.items.create(conversation.id, items=[{"role": "user", "content": "x"}])
+    assert adding.value.status_code == 400
+    assert _error(adding) == locked
     assert [event.type for event in events][-1] == "response.completed"
     assert client.responses.create(model="gpt-4o", input="again", conversation=conversation.id).status == "completed"
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import httpx2
 import openai
 import pytest
 
@@ -45,10 +46,19 @@ def test_over_real_http() -> None:
         stream = client.responses.create(model="gpt-4o", input="x", stream=True)
         assert [event.type for event in stream][-1] == "response.completed"
         emulator.queue(Turn.text("never finished").cut_after(2))
-        with pytest.raises(openai.APIConnectionError):
+        with pytest.raises(openai.APIConnectionError) as cut:
             list(client.responses.create(model="gpt-4o", input="x", stream=True))
-        with pytest.raises(openai.NotFoundError):
+        assert cut.value.message == "Connection error."
+        assert isinstance(cut.value.__cause__, httpx2.RemoteProtocolError)
+        with pytest.raises(openai.NotFoundError) as missing:
             client.responses.retrieve("resp_missing")
+        assert missing.value.status_code == 404
+        assert missing.value.body == {
+            "message": "Response with id 'resp_missing' not found.",
+            "type": "invalid_request_error",
+            "param": None,
+            "code": None,
+        }
         assert [request.path for request in emulator.requests] == [
             "/conversations",
             f"/conversations/{conversation.id}",
