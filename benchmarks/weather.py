@@ -1,9 +1,25 @@
-"""The weather flow N times through the shim and hand-written on the Responses API, over loopback.
+"""The polled weather flow N times through the shim and hand-written on the Responses API, over loopback.
 
-    python benchmarks/weather.py [-n 30]
+    python benchmarks/weather.py [-n 30] [--profile]
 
-Both talk to one emulator HTTP server on 127.0.0.1 in a child process, taking turns flow by flow; prints
-HTTP requests per flow, median time per flow and the shim/native ratios.
+What is timed, per flow, on each side, is the user-visible flow of the Assistants docs' function-calling
+example from thread creation on; the assistant is created once beforehand (the native side has none):
+
+- shim: ``threads.create``, ``messages.create``, ``runs.create_and_poll`` (it stops at ``requires_action``),
+  ``runs.submit_tool_outputs_and_poll``, ``messages.list``;
+- native: ``conversations.create``, ``conversations.items.create``, ``responses.create``, ``responses.create``
+  with the tool outputs, ``conversations.items.list``, with the parameters the shim sends for the assistant's
+  defaults (``parallel_tool_calls``, ``truncation``, the list's ``order`` and ``limit``: 20, where the shim
+  asks for 21 to learn ``has_more``).
+
+Both talk to one emulator HTTP server on 127.0.0.1 in a child process, taking turns flow by flow, after one
+warm-up flow each. Printed: HTTP requests per flow, median time per flow, the shim/native ratios, and the
+requests of one flow of each side (method, path and parameter names), checked to be the same.
+
+With ``--profile``, N more flows of each side run under cProfile and their own time is broken down by bucket
+of code (store, database driver, translation, model building, json, HTTP, ...; see ``_profile.py``), per
+flow for each side and as the shim's difference from native; also the shim's SQL statements, commits and
+store calls per flow.
 """
 
 from __future__ import annotations
@@ -17,11 +33,13 @@ from pathlib import Path
 from typing import Any
 
 import openai
-from _server import RequestCounter, emulator_process
+from _profile import CountingStore, Profiled, profile
+from _server import Flow, RequestLog, emulator_process, print_requests
 
 import compat
 from compat.demo import INSTRUCTIONS, MODEL, TOOLS, USER_MESSAGE
 from compat.emulator import Turn
+from compat.store import Store, open_store
 
 CALLS = (
     ("get_current_temperature", {"location": "San Francisco, CA", "unit": "Fahrenheit"}),
@@ -30,11 +48,10 @@ CALLS = (
 OUTPUTS = {"get_current_temperature": "57", "get_rain_probability": "0.06"}
 
 
-def shim_flow(client: compat.OpenAI) -> None:
-    assistant = client.beta.assistants.create(instructions=INSTRUCTIONS, model=MODEL, tools=TOOLS)
+def shim_flow(client: compat.OpenAI, assistant_id: str) -> None:
     thread = client.beta.threads.create()
     client.beta.threads.messages.create(thread_id=thread.id, role="user", content=USER_MESSAGE)
-    run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
+    run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant_id)
     assert run.required_action is not None
     outputs: list[Any] = [
         {"tool_call_id": call.id, "output": OUTPUTS[call.function.name]}
@@ -55,8 +72,9 @@ def native_flow(client: openai.OpenAI) -> None:
         conversation.id,
         items=[{"type": "message", "role": "user", "content": [{"type": "input_text", "text": USER_MESSAGE}]}],
     )
+    settings: dict[str, Any] = {"parallel_tool_calls": True, "truncation": "auto"}  # the assistant's defaults
     response = client.responses.create(
-        model=MODEL, instructions=INSTRUCTIONS, tools=tools, conversation=conversation.id
+        model=MODEL, instructions=INSTRUCTIONS, tools=tools, conversation=conversation.id, **settings
     )
     outputs: list[Any] = [
         {"type": "function_call_output", "call_id": item.call_id, "output": OUTPUTS[item.name]}
@@ -64,61 +82,86 @@ def native_flow(client: openai.OpenAI) -> None:
         if item.type == "function_call"
     ]
     response = client.responses.create(
-        model=MODEL, instructions=INSTRUCTIONS, tools=tools, conversation=conversation.id, input=outputs
+        model=MODEL, instructions=INSTRUCTIONS, tools=tools, conversation=conversation.id, input=outputs, **settings
     )
     assert response.status == "completed"
-    items = client.conversations.items.list(conversation.id)
+    items = client.conversations.items.list(conversation.id, order="desc", limit=20)
     assert len(items.data) >= 2
 
 
 class Side:
-    """One way of running the flow: its client, its request counter and its timings."""
+    """One way of running the flow: the flow, the requests and the times of its timed runs."""
 
-    def __init__(self, flow: Callable[[], None], counter: RequestCounter) -> None:
+    def __init__(self, name: str, flow: Callable[[], None], log: RequestLog) -> None:
+        self.name = name
         self.flow = flow
-        self.counter = counter
+        self.log = log
+        self.requests: list[Flow] = []
         self.seconds: list[float] = []
 
     def run(self, *, timed: bool) -> None:
         start = time.perf_counter()
         self.flow()
+        seconds = time.perf_counter() - start
+        requests = self.log.take()
         if timed:
-            self.seconds.append(time.perf_counter() - start)
+            self.seconds.append(seconds)
+            self.requests.append(requests)
 
-    def report(self, name: str, n: int) -> tuple[float, float]:
+    def report(self) -> tuple[float, float]:
         """Prints and returns (requests per flow, median seconds per flow)."""
-        requests = self.counter.count / (n + 1)
+        requests = statistics.mean(len(flow) for flow in self.requests)
         seconds = statistics.median(self.seconds)
-        print(f"{name:7} {requests:5.1f} HTTP requests/flow  {seconds * 1000:7.2f} ms/flow (median)")
+        print(f"{self.name + ':':7} {requests:5.1f} HTTP requests/flow  {seconds * 1000:7.2f} ms/flow (median)")
         return requests, seconds
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("-n", type=int, default=30, help="flows per side (default 30)")
+    parser.add_argument("--profile", action="store_true", help="then N flows per side under cProfile, by bucket")
     args = parser.parse_args(argv)
-    turns = [Turn.function_calls(*CALLS), Turn.text("It is 57°F with a 6% chance of rain.")] * (2 * args.n + 2)
-    shim_counter, native_counter = RequestCounter(), RequestCounter()
+    flows = 2 * (args.n + 1) * (2 if args.profile else 1)
+    turns = [Turn.function_calls(*CALLS), Turn.text("It is 57°F with a 6% chance of rain.")] * flows
+    log = RequestLog()
     with emulator_process(turns) as base_url, tempfile.TemporaryDirectory() as directory:
-        shim = compat.OpenAI(
-            api_key="bench",
-            base_url=base_url,
-            max_retries=0,
-            http_client=shim_counter.client(),
-            store=f"sqlite:///{Path(directory) / 's.db'}",
-        )
-        native = openai.OpenAI(api_key="bench", base_url=base_url, max_retries=0, http_client=native_counter.client())
-        sides = [Side(lambda: shim_flow(shim), shim_counter), Side(lambda: native_flow(native), native_counter)]
-        with shim, native:
+        store = open_store(f"sqlite:///{Path(directory) / 's.db'}")
+
+        def shim_client(store: Store) -> compat.OpenAI:
+            return compat.OpenAI(
+                api_key="bench", base_url=base_url, max_retries=0, http_client=log.client(), store=store
+            )
+
+        shim = shim_client(store)
+        native = openai.OpenAI(api_key="bench", base_url=base_url, max_retries=0, http_client=log.client())
+        try:
+            assistant = shim.beta.assistants.create(instructions=INSTRUCTIONS, model=MODEL, tools=TOOLS)
+            log.take()  # the assistant lives in the store: no request, and not part of the flow anyway
+            sides = [
+                Side("shim", lambda: shim_flow(shim, assistant.id), log),
+                Side("native", lambda: native_flow(native), log),
+            ]
             for round_ in range(args.n + 1):
                 for side in sides:
                     side.run(timed=round_ > 0)
-        shim.compat_context.store.close()
-    print(f"weather flow x{args.n} against the emulator on {base_url}")
-    shim_requests, shim_seconds = sides[0].report("shim:", args.n)
-    native_requests, native_seconds = sides[1].report("native:", args.n)
-    ratio_requests, ratio_time = shim_requests / native_requests, shim_seconds / native_seconds
-    print(f"ratio (shim/native): requests {ratio_requests:.2f}x  time {ratio_time:.2f}x")
+            print(f"weather flow x{args.n} against the emulator on {base_url}")
+            shim_requests, shim_seconds = sides[0].report()
+            native_requests, native_seconds = sides[1].report()
+            ratio_requests, ratio_time = shim_requests / native_requests, shim_seconds / native_seconds
+            print(f"ratio (shim/native): requests {ratio_requests:.2f}x  time {ratio_time:.2f}x")
+            print_requests([("native:", sides[1].requests), ("shim:", sides[0].requests)])
+            if args.profile:
+                counting = CountingStore(store)
+                with shim_client(counting.as_store()) as counted:
+                    profiled = [
+                        Profiled("shim", lambda: shim_flow(counted, assistant.id), counting),
+                        Profiled("native", lambda: native_flow(native)),
+                    ]
+                    profile(profiled, args.n, reference=profiled[1])
+        finally:
+            shim.close()
+            native.close()
+            store.close()
 
 
 if __name__ == "__main__":
