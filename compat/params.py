@@ -9,8 +9,10 @@ it). ``Handling`` says what becomes of it:
   (with a ``reject`` predicate: only the values it objects to, e.g. anything but ``None``).
 
 A parameter may be supported for some values only: ``reject`` then inspects the value and returns the
-reason it cannot be honoured (or ``None``). :func:`check` consults the table before any request is sent
-or anything is stored; ``MIGRATION.md`` shows :func:`markdown_table`.
+reason it cannot be honoured (or ``None``). Every parameter of a given name is checked by the same
+validator on every method (:data:`VALIDATORS`, rules in :mod:`compat.validate`). :func:`check` is the one
+place arguments are checked, before any request is sent or anything is stored; ``MIGRATION.md`` shows
+:func:`markdown_table`.
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, cast
 
+from . import validate as v
 from ._errors import bad_request, no_raw_response
 
 _RAW_RESPONSE_HEADER = "x-stainless-raw-response"  # set by the SDK's raw and streaming-response wrappers
 
-__all__ = ["PARAMETERS", "Handling", "Parameter", "check", "markdown_table"]
+__all__ = ["PARAMETERS", "VALIDATORS", "Handling", "Parameter", "check", "markdown_table"]
 
 
 class Handling(str, Enum):
@@ -47,10 +50,48 @@ class Parameter:
     handling: Handling
     how: str
     reject: Reject | None = None
+    validate: v.Validator | None = None
+
+
+def _thread(value: object, param: str, args: Mapping[str, Any]) -> None:
+    """``create_and_run``'s ``thread``: its messages, metadata and tool resources."""
+    if value is None:
+        return
+    if not isinstance(value, Mapping):
+        raise bad_request(f"Invalid type for '{param}': expected an object.", param=param)
+    thread = cast(Mapping[str, Any], value)
+    v.thread_messages(thread.get("messages"), f"{param}.messages", args)
+    v.metadata(thread.get("metadata"), f"{param}.metadata", args)
+    v.tool_resources(thread.get("tool_resources"), f"{param}.tool_resources", args)
+
+
+VALIDATORS: dict[str, v.Validator] = {
+    "additional_messages": v.thread_messages,
+    "content": v.message_content,
+    "limit": v.limit,
+    "messages": v.thread_messages,
+    "metadata": v.metadata,
+    "model": v.model,
+    "order": v.order,
+    "response_format": v.response_format,
+    "role": v.role,
+    "temperature": v.number_between(0, 2),
+    "thread": _thread,
+    "tool_choice": v.tool_choice,
+    "tool_outputs": v.tool_outputs,
+    "tool_resources": v.tool_resources,
+    "tools": v.tools,
+    "top_p": v.number_between(0, 1),
+    "truncation_strategy": v.truncation_strategy,
+}
+"""The check of every parameter of that name, whatever the method (the same policy everywhere)."""
 
 
 def _params(method: str, *rows: tuple[str, Handling, str] | tuple[str, Handling, str, Reject]) -> list[Parameter]:
-    return [Parameter(method, row[0], row[1], row[2], row[3] if len(row) == 4 else None) for row in rows]
+    return [
+        Parameter(method, row[0], row[1], row[2], row[3] if len(row) == 4 else None, VALIDATORS.get(row[0]))
+        for row in rows
+    ]
 
 
 N, E, U = Handling.NATIVE, Handling.EMULATED, Handling.UNSUPPORTED
@@ -326,7 +367,8 @@ def check(method: str, arguments: Mapping[str, Any]) -> None:
     """Reject, before any I/O, every given argument the table cannot honour.
 
     Raises ``openai.BadRequestError`` naming the parameter: for ``unsupported`` rows always, for rows with
-    a ``reject`` predicate when it objects to the value, and for names the table does not know; and
+    a ``reject`` predicate when it objects to the value, for values their validator refuses (with the
+    legacy wording), and for names the table does not know; and
     ``NotImplementedError`` for a call made through the SDK's ``with_raw_response`` /
     ``with_streaming_response`` views of the client (``client.beta.with_raw_response.assistants...``), which
     mark their calls with a header.
@@ -342,6 +384,8 @@ def check(method: str, arguments: Mapping[str, Any]) -> None:
         reason = row.reject(value) if row.reject is not None else None
         if reason is not None:
             raise bad_request(f"{method}: '{name}' {reason}", param=name)
+        if row.validate is not None:
+            row.validate(value, name, arguments)
 
 
 def _asks_for_raw_response(headers: object) -> bool:

@@ -1,8 +1,9 @@
-"""Helpers shared by the operations: lookups that raise the legacy 404, argument checks, listings."""
+"""Helpers shared by the operations: lookups that raise the legacy 404, request options, listings."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar, cast
 
 from pydantic import BaseModel
@@ -13,7 +14,7 @@ from ..store import Kind, Order, Store, StoredRecord
 __all__ = [
     "ListArgs",
     "Listing",
-    "check_metadata",
+    "metadata_of",
     "list_args",
     "require",
 ]
@@ -41,8 +42,9 @@ def require(store: Store, kind: Kind, id: str, *, parent_id: str | None = None) 
     return record
 
 
-class ListArgs(BaseModel):
-    """Validated legacy list arguments."""
+@dataclass(frozen=True, slots=True)
+class ListArgs:
+    """Legacy list arguments."""
 
     limit: int = 20
     order: Literal["asc", "desc"] = "desc"
@@ -51,19 +53,15 @@ class ListArgs(BaseModel):
 
 
 def list_args(args: Mapping[str, Any]) -> ListArgs:
-    """``limit`` (1–100, default 20), ``order`` (default ``desc``), ``after``, ``before``; legacy 400s."""
-    limit = args.get("limit", 20)
-    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 100:
-        raise bad_request(
-            "Invalid 'limit': integer below minimum or above maximum value. "
-            f"Expected a value between 1 and 100, but got {limit!r} instead.",
-            param="limit",
-            code="integer_out_of_range",
-        )
-    order = args.get("order", "desc")
-    if order not in ("asc", "desc"):
-        raise bad_request(f"Invalid value for 'order': expected one of 'asc' or 'desc', got {order!r}.", param="order")
-    return ListArgs(limit=limit, order=order, after=args.get("after"), before=args.get("before"))
+    """``limit`` (default 20), ``order`` (default ``desc``), ``after``, ``before`` (checked by the table)."""
+    return ListArgs(
+        limit=args.get("limit", 20), order=args.get("order", "desc"), after=args.get("after"), before=args.get("before")
+    )
+
+
+def metadata_of(args: Mapping[str, Any], name: str = "metadata") -> dict[str, str]:
+    """The metadata given (checked by the table), ``{}`` for none."""
+    return dict(cast("Mapping[str, str]", args.get(name) or {}))
 
 
 _REQUEST_OPTIONS = ("extra_headers", "extra_query", "timeout")
@@ -72,52 +70,6 @@ _REQUEST_OPTIONS = ("extra_headers", "extra_query", "timeout")
 def request_options(args: Mapping[str, Any]) -> dict[str, Any]:
     """The request options the caller gave, to pass on to every underlying request."""
     return {name: args[name] for name in _REQUEST_OPTIONS if name in args}
-
-
-def check_metadata(metadata: object, *, param: str = "metadata") -> dict[str, str]:
-    """Legacy metadata rules: at most 16 pairs, keys ≤ 64 characters, string values ≤ 512 characters."""
-    if metadata is None:
-        return {}
-    if not isinstance(metadata, Mapping):
-        raise bad_request(f"Invalid type for '{param}': expected an object.", param=param)
-    pairs = cast(Mapping[object, object], metadata)
-    if len(pairs) > 16:
-        raise bad_request(
-            f"Invalid '{param}': too many properties. Expected an object with at most 16 properties, "
-            f"but got an object with {len(pairs)} properties instead.",
-            param=param,
-        )
-    for key, value in pairs.items():
-        if not isinstance(key, str) or len(key) > 64:
-            raise bad_request(f"Invalid '{param}': keys must be strings of at most 64 characters.", param=param)
-        if not isinstance(value, str):
-            raise bad_request(
-                f"Invalid type for '{param}.{key}': expected a string, but got {_json_kind(value)} instead.",
-                param=f"{param}.{key}",
-            )
-        if len(value) > 512:
-            raise bad_request(
-                f"Invalid '{param}.{key}': string too long. Expected a string with maximum length 512, "
-                f"but got a string with length {len(value)} instead.",
-                param=f"{param}.{key}",
-                code="string_above_max_length",
-            )
-    return {str(k): str(v) for k, v in pairs.items()}
-
-
-def _json_kind(value: object) -> str:
-    """How the API names a JSON value's type in its errors (``a boolean``, ``an integer``...)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a decimal"
-    if isinstance(value, Mapping):
-        return "an object"
-    return "an array" if isinstance(value, (list, tuple)) else f"a {type(value).__name__}"
 
 
 class Listing(BaseModel, Generic[T]):

@@ -107,10 +107,22 @@ def send_turn(context: Context, record: RunRecord, params: dict[str, Any], turn:
     return (yield from _sent(context, record, params, turn, request))
 
 
-def _fail_turn(context: Context, record: RunRecord, params: Mapping[str, Any], message: str, turn: Turn) -> Op[None]:
-    """The turn could not be completed: the run fails; a later turn keeps its tool outputs."""
+def _fail_turn(
+    context: Context,
+    record: RunRecord,
+    params: Mapping[str, Any],
+    message: str,
+    turn: Turn,
+    translator: RunStreamState | None = None,
+) -> Op[None]:
+    """The turn could not be completed: the run fails; a later turn keeps its tool outputs.
+
+    A stream cut midway has already announced steps and messages as the run's: they stay its own, the
+    open steps failed with the run's error.
+    """
     now = context.clock()
-    yield from local(lambda: fail_run(context.store, record, message, now=now))
+    rows = _announced_rows(record, translator, message, now=now) if translator is not None else []
+    yield from local(lambda: fail_run(context.store, record, message, now=now, rows=rows))
     if isinstance(turn, NextTurn):
         yield from keep_outputs(record, params)
 
@@ -125,8 +137,27 @@ def _forget(store: Store, record: RunRecord, turn: Turn) -> None:
             store.put(row)
 
 
-def fail_run(store: Store, record: RunRecord, message: str, *, now: int) -> RunRecord:
-    """The run ends ``failed`` with a ``server_error`` (a cut connection, a 5xx); stored."""
+def _announced_rows(record: RunRecord, translator: RunStreamState, message: str, *, now: int) -> list[StoredRecord]:
+    """The rows of the steps and messages a cut stream announced: open steps failed, messages the run's."""
+    error = {"code": "server_error", "message": message}
+    rows: list[StoredRecord] = []
+    for step in translator.steps:
+        if step.status == "in_progress":
+            update = {"status": "failed", "failed_at": now, "last_error": error}
+            rows.append(StepRecord.to_row(RunStep.model_validate({**step.model_dump(mode="json"), **update})))
+        else:
+            rows.append(StepRecord.to_row(step))
+    run = record.run
+    for legacy_message in translator.messages:
+        meta = MessageRecord(created_at=legacy_message.created_at, assistant_id=run.assistant_id, run_id=run.id)
+        rows.append(meta.to_row(message_id=legacy_message.id, thread_id=run.thread_id))
+    return rows
+
+
+def fail_run(
+    store: Store, record: RunRecord, message: str, *, now: int, rows: Sequence[StoredRecord] = ()
+) -> RunRecord:
+    """The run ends ``failed`` with a ``server_error`` (a cut connection, a 5xx); stored with ``rows``."""
     failed = record.model_copy(
         update={
             "run": Run.model_validate(
@@ -141,7 +172,7 @@ def fail_run(store: Store, record: RunRecord, message: str, *, now: int) -> RunR
             )
         }
     )
-    store.put(failed.to_row())
+    store.put_many([*rows, failed.to_row()])
     return failed
 
 
@@ -250,7 +281,7 @@ def _translate(
     except openai.APIError as exc:
         error_event = _error_event(exc)
         if error_event is None or translator.done:
-            yield from _fail_turn(context, record, params, f"The stream was interrupted: {exc}", turn)
+            yield from _fail_turn(context, record, params, f"The stream was interrupted: {exc}", turn, translator)
             raise
         # the SDK raises a stream's ``error`` event; the legacy stream reported it as run.failed + error
         events = translator.handle_event(error_event)
@@ -258,7 +289,7 @@ def _translate(
         for legacy in events:
             yield from emit(legacy)
     if not translator.done:
-        yield from _fail_turn(context, record, params, "The stream ended before the response did.", turn)
+        yield from _fail_turn(context, record, params, "The stream ended before the response did.", turn, translator)
         raise openai.APIConnectionError(
             message="The response stream ended before the run finished.", request=_request_of(stream)
         )

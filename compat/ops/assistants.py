@@ -13,7 +13,7 @@ from .._errors import not_found
 from ..store import Store
 from ..store.records import AssistantRecord
 from ..translate.legacy import assistant_from_params, updated_assistant
-from ._common import Listing, check_metadata, list_args, page_records, require
+from ._common import Listing, list_args, metadata_of, page_records, require
 
 __all__ = [
     "create_assistant",
@@ -32,7 +32,7 @@ def stored_assistant(store: Store, assistant_id: str) -> Assistant:
 
 def create_assistant(context: Context, args: Mapping[str, Any]) -> Op[Assistant]:
     """``assistants.create``: a new assistant in the store."""
-    metadata = check_metadata(args.get("metadata"))
+    metadata = metadata_of(args)
     assistant = assistant_from_params(
         assistant_id=context.ids("asst"), created_at=context.clock(), params=args, metadata=metadata
     )
@@ -47,7 +47,7 @@ def retrieve_assistant(context: Context, args: Mapping[str, Any]) -> Op[Assistan
 
 def update_assistant(context: Context, args: Mapping[str, Any]) -> Op[Assistant]:
     """``assistants.update``: only the given fields change; ``metadata`` replaces the old one."""
-    metadata = check_metadata(args["metadata"]) if "metadata" in args else None
+    metadata = metadata_of(args) if "metadata" in args else None
     fields = {name: value for name, value in args.items() if name not in ("assistant_id", "metadata")}
 
     def update(store: Store) -> Assistant:

@@ -28,7 +28,7 @@ from ..store import Store
 from ..store.records import MessageRecord
 from ..translate.from_conversations import is_legacy_message, item_to_message
 from ..translate.to_conversations import message_to_item
-from ._common import Listing, check_metadata, list_args, request_options
+from ._common import Listing, list_args, metadata_of, request_options
 from .runs import ensure_no_active_run
 from .threads import retrieve_conversation, thread_not_found
 
@@ -95,7 +95,7 @@ def create_message(context: Context, args: Mapping[str, Any]) -> Op[Message]:
     """``messages.create``: one item appended to the conversation, and its record."""
     thread_id: str = args["thread_id"]
     item = message_to_item(role=args.get("role"), content=args.get("content"))
-    metadata = check_metadata(args.get("metadata"))
+    metadata = metadata_of(args)
     options = request_options(args)
     yield from ensure_no_active_run(context, thread_id, action="add messages to", args=args)
     try:
@@ -125,7 +125,7 @@ def update_message(context: Context, args: Mapping[str, Any]) -> Op[Message]:
     """``messages.update``: metadata lives in the store (items cannot change); the item must exist."""
     thread_id: str = args["thread_id"]
     options = request_options(args)
-    metadata = check_metadata(args["metadata"]) if "metadata" in args else None
+    metadata = metadata_of(args) if "metadata" in args else None
     item = yield from _item(thread_id, args["message_id"], options)
     meta = yield from _meta(context, thread_id, item.id, options)
     if metadata is not None:

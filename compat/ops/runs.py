@@ -39,9 +39,9 @@ from ..translate import legacy, to_responses
 from ..translate.to_conversations import thread_message_to_item
 from ._common import (
     Listing,
-    check_metadata,
     latest_run,
     list_args,
+    metadata_of,
     page_records,
     request_options,
     require,
@@ -106,7 +106,7 @@ def _new_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[Ru
         thread_id=thread_id,
         assistant=assistant.data,
         params=args,
-        metadata=check_metadata(args.get("metadata")),
+        metadata=metadata_of(args),
         now=context.clock(),
     )
     # the legacy Run shows these two, but the SDK's Run type has no field for them
@@ -173,7 +173,7 @@ def _after_additional(context: Context, record: RunRecord, response: Response, a
     page = yield from call(lambda api: api.responses.input_items.list(response.id, order="asc", **options))
     items = [i for i in page.data if i.type == "message"][: len(messages)]
     rows = [
-        _additional_message_row(item.id, record, check_metadata(message.get("metadata")))
+        _additional_message_row(item.id, record, metadata_of(message))
         for item, message in zip(items, messages, strict=False)
     ]
     yield from local(lambda: context.store.put_many(rows))
@@ -291,7 +291,7 @@ def create_run_and_poll(context: Context, args: Mapping[str, Any]) -> Op[Run]:
 
 def update_run(context: Context, args: Mapping[str, Any]) -> Op[Run]:
     """``runs.update``: metadata, kept in the store; not while the run's model turn is under way."""
-    metadata = check_metadata(args["metadata"]) if "metadata" in args else None
+    metadata = metadata_of(args) if "metadata" in args else None
 
     def update(store: Store) -> Run:
         with store.transaction(lock=args["thread_id"]):
@@ -457,12 +457,8 @@ def _thread_args(args: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _new_thread(context: Context, args: Mapping[str, Any]) -> Op[Thread]:
-    """The thread of ``create_and_run``, once the run's own arguments are known to be valid."""
-    assistant = yield from local(lambda: require(context.store, "assistant", args["assistant_id"]))
-    _message_items(args.get("additional_messages"))
-    # the run's arguments are checked before a conversation exists that a refused run would orphan
-    legacy.run_from_params(run_id="", thread_id="", assistant=assistant.data, params=args, metadata={}, now=0)
-    check_metadata(args.get("metadata"))
+    """The thread of ``create_and_run``, once its assistant is known to exist (the arguments are checked)."""
+    yield from local(lambda: require(context.store, "assistant", args["assistant_id"]))
     return (yield from create_thread(context, _thread_args(args)))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import openai
 from openai.types.beta import Thread, ThreadDeleted
@@ -16,13 +16,13 @@ from openai.types.conversations import Conversation, ConversationItemList
 
 from .._context import Context
 from .._effects import Op, call, local
-from .._errors import bad_request, not_found
+from .._errors import not_found
 from ..store import Store
 from ..store.records import MessageRecord, ThreadRecord
 from ..translate.from_conversations import conversation_to_thread
-from ..translate.legacy import tool_resources as check_tool_resources
+from ..translate.legacy import tool_resources
 from ..translate.to_conversations import item_batches, thread_message_to_item
-from ._common import check_metadata, request_options
+from ._common import metadata_of, request_options
 
 __all__ = [
     "stored_resources",
@@ -55,33 +55,19 @@ def stored_resources(store: Store, thread_id: str) -> dict[str, Any]:
     return ThreadRecord.from_row(row).tool_resources if row is not None else {}
 
 
-class _Pending:
-    """One validated initial message: its item and its metadata."""
+class _Pending(NamedTuple):
+    """One initial message: its item and its metadata."""
 
-    def __init__(self, item: dict[str, Any], metadata: dict[str, str]) -> None:
-        self.item = item
-        self.metadata = metadata
+    item: dict[str, Any]
+    metadata: dict[str, str]
 
 
-def _initial_messages(messages: object) -> list[_Pending]:
-    if messages is None:
-        return []
-    if isinstance(messages, (str, bytes, Mapping)) or not isinstance(messages, Iterable):
-        raise bad_request("Invalid type for 'messages': expected an array of messages.", param="messages")
-    pending: list[_Pending] = []
-    for index, message in enumerate(cast("Iterable[object]", messages)):
-        param = f"messages[{index}]"
-        item = thread_message_to_item(message, param=param)
-        raw = cast("Mapping[str, Any]", message)
-        if raw.get("attachments"):
-            raise bad_request(
-                f"'{param}.attachments' is not yet supported by assistants-compat: the legacy API attached "
-                "files to the thread's vector store or code interpreter; upload them with the files API "
-                "and name them in 'tool_resources'.",
-                param=f"{param}.attachments",
-            )
-        pending.append(_Pending(item, check_metadata(raw.get("metadata"), param=f"{param}.metadata")))
-    return pending
+def _initial_messages(messages: Iterable[Mapping[str, Any]] | None) -> list[_Pending]:
+    """The items and metadata of ``threads.create``'s messages (checked by the parameter table)."""
+    return [
+        _Pending(thread_message_to_item(message, param=f"messages[{index}]"), metadata_of(message))
+        for index, message in enumerate(messages or [])
+    ]
 
 
 def _add_items(conversation_id: str, items: Sequence[dict[str, Any]], options: Mapping[str, Any]) -> Op[list[str]]:
@@ -104,8 +90,8 @@ def _discard(conversation_id: str, options: Mapping[str, Any]) -> Op[None]:
 
 def create_thread(context: Context, args: Mapping[str, Any]) -> Op[Thread]:
     """``threads.create``: a conversation, then the initial messages in batches of at most 20 items."""
-    metadata = check_metadata(args.get("metadata"))
-    resources = check_tool_resources(args.get("tool_resources"))
+    metadata = metadata_of(args)
+    resources = tool_resources(args.get("tool_resources"))
     pending = _initial_messages(args.get("messages"))
     options = request_options(args)
     body: dict[str, Any] = {"metadata": metadata} if args.get("metadata") is not None else {}
@@ -141,8 +127,8 @@ def update_thread(context: Context, args: Mapping[str, Any]) -> Op[Thread]:
     """``threads.update``: metadata on the conversation, tool resources in the store."""
     thread_id: str = args["thread_id"]
     options = request_options(args)
-    metadata = check_metadata(args["metadata"]) if args.get("metadata") is not None else None
-    resources = check_tool_resources(args["tool_resources"]) if "tool_resources" in args else None
+    metadata = metadata_of(args) if args.get("metadata") is not None else None
+    resources = tool_resources(args["tool_resources"]) if "tool_resources" in args else None
     if metadata is None:
         conversation = yield from retrieve_conversation(thread_id, options)
     else:

@@ -10,16 +10,13 @@ Rules:
   empty object schema ``{"type": "object", "properties": {}}`` unless given (the legacy defaults). A run
   shows its function tools with every field: ``description`` ``None`` when not given.
 - Updating an assistant changes only the fields given; ``metadata`` and ``tools`` replace the old ones.
-- ``tool_resources.file_search.vector_stores`` (a vector store made on the fly) is not yet supported and
-  raises ``BadRequestError``.
-- ``temperature`` is 0–2, ``top_p`` 0–1; a tool, a response format or tool resources that do not match
-  the legacy schema raise ``BadRequestError`` naming the parameter (``tools[1]``).
+- Arguments come checked (:func:`compat.params.check`); input that would not pass those checks raises
+  pydantic's ``ValidationError`` here, never a legacy error.
 - A thread is a conversation id with its creation time, metadata and tool resources (``{}`` when none).
 - A new run takes each setting from the run's arguments when given (not ``None``), else from the
   assistant, else the legacy default; ``instructions`` are the run's or the assistant's, followed by
   ``additional_instructions`` on a new paragraph. It starts ``queued`` and expires after
-  :data:`RUN_EXPIRY_SECONDS`. Values the legacy ``Run`` cannot hold raise ``BadRequestError`` naming the
-  parameter.
+  :data:`RUN_EXPIRY_SECONDS`.
 """
 
 from __future__ import annotations
@@ -30,16 +27,14 @@ from typing import Any, cast
 from openai.types.beta import Assistant, AssistantTool, Thread
 from openai.types.beta.assistant_response_format_option import AssistantResponseFormatOption
 from openai.types.beta.threads import Run
-from pydantic import TypeAdapter, ValidationError
-
-from .._errors import bad_request
+from pydantic import TypeAdapter
 
 __all__ = [
     "RUN_EXPIRY_SECONDS",
     "assistant_from_params",
-    "run_from_params",
     "assistant_tools",
     "legacy_run",
+    "run_from_params",
     "run_tools",
     "thread_object",
     "tool_resources",
@@ -48,27 +43,15 @@ __all__ = [
 
 _TOOL = TypeAdapter[AssistantTool](AssistantTool)
 _RESPONSE_FORMAT = TypeAdapter[AssistantResponseFormatOption](AssistantResponseFormatOption)
-_RANGES = {"temperature": 2.0, "top_p": 1.0}
 _DEFAULTS: dict[str, Any] = {"temperature": 1.0, "top_p": 1.0, "response_format": "auto"}
 _OPTIONAL_TEXT = ("description", "instructions", "name", "reasoning_effort")
 
 
-def _invalid(param: str, error: ValidationError) -> Exception:
-    detail = error.errors()[0]["msg"] if error.errors() else str(error)
-    return bad_request(f"Invalid '{param}': {detail}.", param=param)
-
-
-def assistant_tools(tools: object) -> list[dict[str, Any]]:
-    """The legacy tool list as stored, validated; function tools get ``strict: false`` unless given."""
-    if not isinstance(tools, (list, tuple)):
-        raise bad_request("Invalid type for 'tools': expected an array.", param="tools")
+def assistant_tools(tools: Sequence[object]) -> list[dict[str, Any]]:
+    """The legacy tool list as stored; function tools get ``strict: false`` unless given."""
     out: list[dict[str, Any]] = []
-    for index, tool in enumerate(cast("list[object]", tools)):
-        try:
-            parsed = _TOOL.validate_python(tool)
-        except ValidationError as error:
-            raise _invalid(f"tools[{index}]", error) from error
-        data = parsed.model_dump(mode="json", exclude_unset=True)
+    for tool in tools:
+        data = _TOOL.validate_python(tool).model_dump(mode="json", exclude_unset=True)
         if data["type"] == "function":
             data["function"] = _function_defaults(data["function"])
         out.append(data)
@@ -97,50 +80,27 @@ def run_tools(tools: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def tool_resources(value: object, *, param: str = "tool_resources") -> dict[str, Any]:
+def tool_resources(value: object) -> dict[str, Any]:
     """Legacy ``tool_resources`` (``code_interpreter.file_ids``, ``file_search.vector_store_ids``) as stored."""
     if value is None:
         return {}
-    file_search = cast("Mapping[str, object]", value).get("file_search") if isinstance(value, Mapping) else None
-    if isinstance(file_search, Mapping) and "vector_stores" in file_search:
-        name = f"{param}.file_search.vector_stores"
-        raise bad_request(
-            f"'{name}' is not yet supported by assistants-compat: create the vector store with "
-            "client.vector_stores.create and pass its id in 'vector_store_ids'.",
-            param=name,
-        )
-    try:
-        parsed = Thread.model_validate(
-            {"id": "", "object": "thread", "created_at": 0, "tool_resources": value}
-        ).tool_resources
-    except ValidationError as error:
-        raise _invalid(param, error) from error
+    thread = Thread.model_validate({"id": "", "object": "thread", "created_at": 0, "tool_resources": value})
+    parsed = thread.tool_resources
     return parsed.model_dump(mode="json", exclude_unset=True) if parsed is not None else {}
 
 
-def _field(name: str, value: object) -> object:
+def _field(name: str, value: Any) -> object:
     if name in _DEFAULTS and value is None:
         return _DEFAULTS[name]
-    if name in _RANGES:
-        top = _RANGES[name]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= top:
-            raise bad_request(
-                f"Invalid '{name}': expected a number between 0 and {top:g}, but got {value!r} instead.",
-                param=name,
-            )
+    if name in ("temperature", "top_p"):
         return float(value)
     if name == "response_format":
-        try:
-            parsed = _RESPONSE_FORMAT.validate_python(value)
-        except ValidationError as error:
-            raise _invalid(name, error) from error
+        parsed = _RESPONSE_FORMAT.validate_python(value)
         return parsed if isinstance(parsed, str) else parsed.model_dump(mode="json", exclude_unset=True)
     if name == "tools":
         return assistant_tools(value)
     if name == "tool_resources":
         return tool_resources(value)
-    if name == "model" and (not isinstance(value, str) or not value):
-        raise bad_request("Invalid 'model': expected a non-empty string.", param="model")
     return value
 
 
@@ -254,12 +214,7 @@ def run_from_params(
         "tool_choice": params.get("tool_choice") or "auto",
         "parallel_tool_calls": params.get("parallel_tool_calls", True),
     }
-    try:
-        return legacy_run(data)
-    except ValidationError as error:
-        location = error.errors()[0]["loc"] if error.errors() else ()
-        param = str(location[0]) if location else "run"
-        raise _invalid(param, error) from error
+    return legacy_run(data)
 
 
 def legacy_run(data: Mapping[str, Any]) -> Run:
