@@ -50,8 +50,8 @@ def _missing(error: openai.NotFoundError, thread_id: str, message_id: str) -> op
 
 def _records(store: Store, thread_id: str, message_ids: Sequence[str]) -> dict[str, MessageRecord]:
     """The stored records of these messages of the thread (messages added natively have none)."""
-    rows = (store.get("message", message_id) for message_id in message_ids)
-    return {row.id: MessageRecord.from_row(row) for row in rows if row is not None and row.parent_id == thread_id}
+    rows = store.get_many("message", message_ids).values()
+    return {row.id: MessageRecord.from_row(row) for row in rows if row.parent_id == thread_id}
 
 
 def _to_message(item: ConversationMessage, thread_id: str, meta: MessageRecord) -> Message:

@@ -49,6 +49,18 @@ class RecordsTable:
             ).fetchone()
         return None if row is None else self._record(row)
 
+    def get_many(self, kind: Kind, ids: Sequence[str]) -> dict[str, StoredRecord]:
+        """The records of this kind with these ids that exist, by id."""
+        if not ids:
+            return {}
+        marks = ", ".join([self._mark] * len(ids))
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT {COLUMNS} FROM compat_records WHERE kind = {self._mark} AND id IN ({marks})",
+                (kind, *ids),
+            ).fetchall()
+        return {record.id: record for record in map(self._record, rows)}
+
     def put(self, record: StoredRecord) -> None:
         """Insert the record, or replace the one with the same kind and id (keeping its position)."""
         with self._lock:
@@ -139,7 +151,8 @@ class RecordsTable:
 
     def _record(self, row: Any) -> StoredRecord:
         kind, id, parent_id, group_id, created_at, data = row
-        return StoredRecord(
+        # the row was validated when it was written
+        return StoredRecord.model_construct(
             kind=kind,
             id=id,
             parent_id=parent_id,

@@ -53,6 +53,10 @@ class Store(Protocol):
         """The record of this kind and id, or ``None``."""
         ...
 
+    def get_many(self, kind: Kind, ids: Sequence[str]) -> dict[str, StoredRecord]:
+        """The records of this kind with these ids that exist, by id (missing ids are left out)."""
+        ...
+
     def put(self, record: StoredRecord) -> None:
         """Insert the record, or replace the one with the same kind and id (keeping its position)."""
         ...
