@@ -18,9 +18,17 @@ __all__ = ["Context", "given", "new_id", "now"]
 _ALPHABET = string.ascii_letters + string.digits
 
 
+_ID_BITS = 142  # 62**24 > 2**142: 24 base-62 digits hold any 142-bit number
+
+
 def new_id(prefix: str) -> str:
-    """A fresh id in the legacy style: ``run_`` followed by 24 letters and digits."""
-    return prefix + "_" + "".join(secrets.choice(_ALPHABET) for _ in range(24))
+    """A fresh id in the legacy style: ``run_`` followed by 24 letters and digits (142 random bits)."""
+    number = secrets.randbits(_ID_BITS)
+    digits: list[str] = []
+    for _ in range(24):
+        number, digit = divmod(number, 62)
+        digits.append(_ALPHABET[digit])
+    return f"{prefix}_{''.join(digits)}"
 
 
 def now() -> int:
