@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import openai
 import pytest
 
 import compat
-from compat import params
+from compat import params, resources
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -59,23 +62,46 @@ def test_the_sdk_has_31_legacy_methods() -> None:
     assert len(all_methods()) == 31
 
 
-def comparable(signature: inspect.Signature) -> list[tuple[str, Any, Any]]:
-    return [(p.name, p.kind, p.default) for p in signature.parameters.values()]
-
-
 @pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
 @pytest.mark.parametrize(("path", "prefix", "name"), all_methods(), ids=str)
-def test_signatures_match_the_sdk(path: str, prefix: str, name: str, is_async: bool) -> None:
+def test_methods_are_bound_to_the_sdks(path: str, prefix: str, name: str, is_async: bool) -> None:
+    """Each legacy method is the SDK's function behind our own: same signature, annotations, docs; async alike."""
     theirs, ours = clients(is_async)
     try:
         their_method = getattr(resolve(theirs.beta, path), name)
         our_method = getattr(resolve(ours.beta, path), name)
-        assert comparable(inspect.signature(our_method)) == comparable(inspect.signature(their_method))
-        assert inspect.iscoroutinefunction(inspect.unwrap(our_method)) == inspect.iscoroutinefunction(
-            inspect.unwrap(their_method)
-        )
+        assert name in vars(type(our_method.__self__)), "inherited from the SDK: it would send the legacy request"
+        assert inspect.unwrap(our_method) is inspect.unwrap(their_method)
+        assert inspect.signature(our_method) == inspect.signature(their_method)
+        assert inspect.iscoroutinefunction(our_method) == inspect.iscoroutinefunction(inspect.unwrap(their_method))
+        assert our_method.__doc__, f"{prefix}.{name} has no docstring"
     finally:
         ours.compat_context.store.close()
+
+
+def resource_modules() -> list[ModuleType]:
+    return [importlib.import_module(f"compat.resources.{m.name}") for m in pkgutil.iter_modules(resources.__path__)]
+
+
+def test_public_names_of_the_resources_have_docstrings() -> None:
+    """Classes and functions of ``compat.resources``, and the public members each class defines."""
+    public = [
+        (f"{module.__name__}.{name}", value)
+        for module in resource_modules()
+        for name, value in vars(module).items()
+        # pydantic also files parametrized models (``Listing[Any]``) under the module; they are not names
+        if name.isidentifier() and not name.startswith("_")
+        if (inspect.isclass(value) or inspect.isfunction(value)) and value.__module__ == module.__name__
+    ]
+    members = [
+        (f"{where}.{name}", member)
+        for where, value in public
+        if inspect.isclass(value)
+        for name, member in vars(value).items()
+        if not name.startswith("_")
+    ]
+    undocumented = [where for where, value in public + members if not getattr(value, "__doc__", None)]
+    assert not undocumented
 
 
 def test_every_parameter_has_a_row() -> None:

@@ -7,15 +7,17 @@
         list = page(_sdk.Runs.list, runs.list_runs)
 
 Each factory returns a function of the SDK method's own type (overloads included) for the type checker, and
-carries the SDK method's signature and docstring (``functools.wraps``) for ``inspect``, ``help`` and IDEs: the
-legacy surface is the installed SDK's, never restated, so it cannot drift from it.
+carries the SDK method's signature and docstring (``functools.wraps``; an overloaded method's docstring is its
+first overload's) for ``inspect``, ``help`` and IDEs: the legacy surface is the installed SDK's, never restated,
+so it cannot drift from it. Nothing here calls the SDK method.
 
 Rules, per call:
 
 - the arguments are matched to the SDK method's parameters; an unknown keyword, a missing argument or too
   many positional ones raise the ``TypeError`` Python raises for the SDK method, before anything else;
 - the arguments the caller gave (:func:`compat._context.given`), path ids included, are checked against the
-  parameter table (``compat.params.check``, row key ``"runs.create"``: the SDK class without ``Async``);
+  parameter table (``compat.params.check``, row key ``"runs.create"``: the SDK class without ``Async``); an
+  async ``list`` checks them when its paginator fetches, as the SDK's sends its request only then;
 - the operation gets them with the resource's ``_context``; its effects run on the resource's ``_client``.
 
 Kinds, sync or async as the SDK method (a coroutine function, or a method of an ``Async...`` class):
@@ -44,7 +46,7 @@ from ..params import check
 from ._pages import CompatAsyncPaginator, sync_page
 from ._streams import async_stream_manager, open_async_stream, open_stream, stream_manager
 
-__all__ = ["Parameters", "call", "manager", "page", "streamable"]
+__all__ = ["Parameters", "call", "manager", "page", "streamable", "table_key"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,6 +54,7 @@ Operation = Callable[[Context, Mapping[str, Any]], Op[Any]]
 """An operation of ``compat.ops``: the context and the caller's arguments in, the effects it needs out."""
 
 ListOperation = Callable[[Context, Mapping[str, Any]], Op[Listing[Any]]]
+"""A list operation of ``compat.ops``: one page of the list the arguments ask for."""
 
 Drive = Callable[[Context, Any, dict[str, Any]], Any]
 """What a bound method does with the resource's context, its client and the checked arguments."""
@@ -70,15 +73,27 @@ def call(sdk_method: F, operation: Operation) -> F:
 
 
 def page(sdk_method: F, operation: ListOperation) -> F:
-    """A ``list`` method: a ``SyncCursorPage``, or an ``AsyncPaginator`` that runs when awaited or iterated."""
+    """A ``list`` method: a ``SyncCursorPage``, or an ``AsyncPaginator`` that runs when awaited or iterated.
 
-    def sync(context: Context, client: Any, args: dict[str, Any]) -> Any:
-        return sync_page(lambda a: operation(context, a), args, client)
+    As the SDK's async ``list`` sends nothing before its paginator is awaited, the table's objections to the
+    arguments (a 400, as the server's was) come then too; an argument Python refuses still raises at once.
+    """
+    if not _on_async_resource(sdk_method):
+
+        def sync(context: Context, client: Any, args: dict[str, Any]) -> Any:
+            return sync_page(lambda a: operation(context, a), args, client)
+
+        return _bind(sdk_method, sync)
+    method = table_key(sdk_method)
 
     def async_(context: Context, client: Any, args: dict[str, Any]) -> Any:
-        return CompatAsyncPaginator(lambda a: operation(context, a), args, client)
+        def fetch(page_args: Mapping[str, Any]) -> Op[Listing[Any]]:
+            check(method, page_args)
+            return operation(context, page_args)
 
-    return _bind(sdk_method, async_ if _on_async_resource(sdk_method) else sync)
+        return CompatAsyncPaginator(fetch, args, client)
+
+    return _bind(sdk_method, async_, check_on_call=False)
 
 
 def streamable(sdk_method: F, operation: Operation, stream_operation: Operation) -> F:
@@ -111,9 +126,9 @@ def manager(sdk_method: F, stream_operation: Operation) -> F:
     return _bind(sdk_method, async_ if _on_async_resource(sdk_method) else sync)
 
 
-def _bind(sdk_method: F, drive: Drive) -> F:
+def _bind(sdk_method: F, drive: Drive, *, check_on_call: bool = True) -> F:
     """The legacy method: ``drive`` behind the SDK method's face (``functools.wraps``), async if ``drive`` is."""
-    parameters = Parameters.of(sdk_method)
+    parameters = Parameters(sdk_method, check_on_call=check_on_call)
     method = _async_method(parameters, drive) if inspect.iscoroutinefunction(drive) else _sync_method(parameters, drive)
     functools.update_wrapper(method, sdk_method)
     if not method.__doc__:
@@ -137,6 +152,12 @@ def _async_method(parameters: Parameters, drive: Drive) -> Callable[..., Any]:
     return method
 
 
+def table_key(sdk_method: Callable[..., Any]) -> str:
+    """The method's key in the parameter table: ``"runs.create"`` for ``Runs.create`` and ``AsyncRuns.create``."""
+    function = inspect.unwrap(sdk_method)
+    return function.__qualname__.split(".")[0].removeprefix("Async").lower() + "." + function.__name__
+
+
 def _is_coroutine(sdk_method: Callable[..., Any]) -> bool:
     return inspect.iscoroutinefunction(inspect.unwrap(sdk_method))
 
@@ -148,17 +169,19 @@ def _on_async_resource(sdk_method: Callable[..., Any]) -> bool:
 class Parameters:
     """An SDK method's parameters, read once, for matching each call's arguments as Python would.
 
+    With ``check_on_call``, the arguments are also checked against the parameter table at once.
+
     ``arguments`` is the per-call hot path: a few set and dict look-ups instead of ``Signature.bind``. Its
     errors are the ``TypeError`` messages CPython gives for a call of the SDK function itself.
     """
 
-    def __init__(self, function: Callable[..., Any], method: str) -> None:
-        signature = inspect.signature(function)
+    def __init__(self, sdk_method: Callable[..., Any], *, check_on_call: bool = True) -> None:
+        function = inspect.unwrap(sdk_method)
         kinds = inspect.Parameter
         # ``self`` is bound by the legacy method; it is not among the caller's arguments
-        params = list(signature.parameters.values())[1:]
+        params = list(inspect.signature(function).parameters.values())[1:]
         self.qualname: str = function.__qualname__
-        self.method = method
+        self.method = table_key(function) if check_on_call else None
         self.positional = tuple(p.name for p in params if p.kind is kinds.POSITIONAL_OR_KEYWORD)
         self.keyword_only = tuple(p.name for p in params if p.kind is kinds.KEYWORD_ONLY)
         self.names = frozenset(self.positional + self.keyword_only)
@@ -167,13 +190,6 @@ class Parameters:
         unsupported = [p for p in params if p.kind not in (kinds.POSITIONAL_OR_KEYWORD, kinds.KEYWORD_ONLY)]
         if unsupported:
             raise TypeError(f"{self.qualname}: cannot bind a legacy method to parameters like {unsupported[0]}")
-
-    @classmethod
-    def of(cls, sdk_method: Callable[..., Any]) -> Parameters:
-        """The parameters of ``sdk_method``, with its row key in the parameter table (``"runs.create"``)."""
-        function = inspect.unwrap(sdk_method)
-        resource = function.__qualname__.split(".")[0].removeprefix("Async").lower()
-        return cls(function, f"{resource}.{function.__name__}")
 
     def arguments(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
         """The arguments the caller gave, by name, once Python would accept them and the table does."""
@@ -191,7 +207,8 @@ class Parameters:
             if name not in bound:
                 raise TypeError(self._missing(bound))
         arguments = given(bound)
-        check(self.method, arguments)
+        if self.method is not None:
+            check(self.method, arguments)
         return arguments
 
     def _too_many(self, count: int, kwargs: Mapping[str, Any]) -> str:

@@ -41,9 +41,11 @@ class CompatSyncPage(SyncCursorPage[T], Generic[T]):
     _next: Callable[[str], CompatSyncPage[T]] | None = PrivateAttr(default=None)
 
     def has_next_page(self) -> bool:
+        """Whether the list has items after this page (``has_more``), which the shim can fetch."""
         return self._next is not None and super().has_next_page()
 
     def get_next_page(self) -> CompatSyncPage[T]:
+        """The next page: the same list call, ``after`` this page's last item."""
         if self._next is None or not self.has_next_page():
             raise RuntimeError(_NO_NEXT_PAGE)
         return self._next(_id(self.data[-1]))
@@ -55,9 +57,11 @@ class CompatAsyncPage(AsyncCursorPage[T], Generic[T]):
     _next: Callable[[str], Awaitable[CompatAsyncPage[T]]] | None = PrivateAttr(default=None)
 
     def has_next_page(self) -> bool:
+        """Whether the list has items after this page (``has_more``), which the shim can fetch."""
         return self._next is not None and super().has_next_page()
 
     async def get_next_page(self) -> CompatAsyncPage[T]:
+        """The next page: the same list call, ``after`` this page's last item."""
         if self._next is None or not self.has_next_page():
             raise RuntimeError(_NO_NEXT_PAGE)
         return await self._next(_id(self.data[-1]))
