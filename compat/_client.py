@@ -19,17 +19,33 @@ from openai._client import (
 )
 from openai._compat import cached_property
 
-from ._context import Context
+from ._context import Context, tenant_name
 from .resources.beta import AsyncBeta, Beta
 from .store import Store, open_store
 
 __all__ = ["AsyncOpenAI", "OpenAI", "wrap"]
 
 StoreLike = Store | str | None
+"""A store, a store URL, or ``None`` for ``COMPAT_STORE_URL`` / the default SQLite file."""
 
 
-def _context(store: StoreLike) -> Context:
-    return Context(store=store if isinstance(store, Store) else open_store(store))
+def _context(client: openai.OpenAI | openai.AsyncOpenAI, store: StoreLike, tenant: str | None) -> Context:
+    """The context of ``client``: the store (opened from a URL when needed) scoped to the client's tenant.
+
+    A store handle that is already scoped (``store.for_tenant(...)``) is used as it is.
+    """
+    root = store if isinstance(store, Store) else open_store(store)
+    if root.tenant:
+        return Context(root)
+    api_key, organization, project = client.api_key, client.organization, client.project
+    base_url = str(client.base_url)
+
+    def tenant_of(store: Store) -> str:
+        return tenant_name(
+            store, name=tenant, api_key=api_key, organization=organization, project=project, base_url=base_url
+        )
+
+    return Context(root, tenant=tenant_of)
 
 
 class OpenAI(openai.OpenAI):
@@ -37,13 +53,16 @@ class OpenAI(openai.OpenAI):
 
     Takes every argument of ``openai.OpenAI`` plus ``store``: a :class:`compat.store.Store` or a store URL
     (``sqlite:///state.db``, ``postgresql://...``); by default ``COMPAT_STORE_URL`` or a SQLite file in the
-    user's data directory (see ``compat.store.default_store_path``).
+    user's data directory (see ``compat.store.default_store_path``); and ``tenant``: the name under which
+    stored objects are kept (default ``COMPAT_TENANT``, else a fingerprint of the credentials; see
+    ``compat._context``).
     """
 
     def __init__(
         self,
         *,
         store: StoreLike = None,
+        tenant: str | None = None,
         api_key: str | Callable[[], str] | None = None,
         admin_api_key: str | None = None,
         workload_identity: WorkloadIdentity | X509WorkloadIdentity | None = None,
@@ -82,20 +101,22 @@ class OpenAI(openai.OpenAI):
             _enforce_credentials=_enforce_credentials,
         )
         self._compat_store_arg: StoreLike = store
+        self._compat_tenant = tenant
 
     @cached_property
     def compat_context(self) -> Context:
         """The store, clock and id factory behind ``beta.assistants`` and ``beta.threads``."""
-        return _context(self._compat_store_arg)
+        return _context(self, self._compat_store_arg, self._compat_tenant)
 
     @cached_property
     def beta(self) -> Beta:  # pyright: ignore[reportIncompatibleVariableOverride]
         return Beta(self, self.compat_context)
 
     def copy(self, **kwargs: Any) -> OpenAI:  # pyright: ignore[reportIncompatibleMethodOverride]
-        """``openai.OpenAI.copy`` that keeps this client's store."""
+        """``openai.OpenAI.copy`` that keeps this client's store (and its tenant, unless the credentials change)."""
         copied = super().copy(**kwargs)
-        copied.__dict__["compat_context"] = self.compat_context
+        copied._compat_store_arg = self.compat_context.root
+        copied._compat_tenant = self._compat_tenant
         return copied
 
     with_options = copy  # pyright: ignore[reportAssignmentType, reportIncompatibleVariableOverride]
@@ -111,6 +132,7 @@ class AsyncOpenAI(openai.AsyncOpenAI):
         self,
         *,
         store: StoreLike = None,
+        tenant: str | None = None,
         api_key: str | Callable[[], Awaitable[str]] | None = None,
         admin_api_key: str | None = None,
         workload_identity: WorkloadIdentity | X509WorkloadIdentity | None = None,
@@ -149,20 +171,22 @@ class AsyncOpenAI(openai.AsyncOpenAI):
             _enforce_credentials=_enforce_credentials,
         )
         self._compat_store_arg: StoreLike = store
+        self._compat_tenant = tenant
 
     @cached_property
     def compat_context(self) -> Context:
         """The store, clock and id factory behind ``beta.assistants`` and ``beta.threads``."""
-        return _context(self._compat_store_arg)
+        return _context(self, self._compat_store_arg, self._compat_tenant)
 
     @cached_property
     def beta(self) -> AsyncBeta:  # pyright: ignore[reportIncompatibleVariableOverride]
         return AsyncBeta(self, self.compat_context)
 
     def copy(self, **kwargs: Any) -> AsyncOpenAI:  # pyright: ignore[reportIncompatibleMethodOverride]
-        """``openai.AsyncOpenAI.copy`` that keeps this client's store."""
+        """``openai.AsyncOpenAI.copy`` that keeps this client's store (and tenant, unless the credentials change)."""
         copied = super().copy(**kwargs)
-        copied.__dict__["compat_context"] = self.compat_context
+        copied._compat_store_arg = self.compat_context.root
+        copied._compat_tenant = self._compat_tenant
         return copied
 
     with_options = copy  # pyright: ignore[reportAssignmentType, reportIncompatibleVariableOverride]
@@ -171,13 +195,13 @@ class AsyncOpenAI(openai.AsyncOpenAI):
 ClientT = TypeVar("ClientT", openai.OpenAI, openai.AsyncOpenAI)
 
 
-def wrap(client: ClientT, *, store: StoreLike = None) -> ClientT:
+def wrap(client: ClientT, *, store: StoreLike = None, tenant: str | None = None) -> ClientT:
     """Give an existing ``openai.OpenAI`` or ``openai.AsyncOpenAI`` the legacy Assistants surface, in place.
 
     Returns the same client object, whose ``beta.assistants`` and ``beta.threads`` now run on the
-    Responses and Conversations APIs with state in ``store`` (default as for :class:`OpenAI`).
+    Responses and Conversations APIs with state in ``store`` and ``tenant`` (defaults as for :class:`OpenAI`).
     """
-    context = _context(store)
+    context = _context(client, store, tenant)
     if isinstance(client, openai.AsyncOpenAI):
         client.__dict__["beta"] = AsyncBeta(client, context)
     else:

@@ -1,19 +1,32 @@
-"""What every operation needs besides the client: the store, the clock and an id factory."""
+"""What every operation needs besides the client: the store (scoped to a tenant), the clock and an id factory.
+
+Tenants. The legacy API scoped every object to the API key's project; the shim scopes its stored objects
+to a tenant. By default the tenant is a salted fingerprint of the client's API key, organization, project
+and base URL (HMAC-SHA256 with a random salt kept in the store: the key itself is never stored), so two
+clients with different credentials never see each other's assistants, runs, steps or message records.
+Teams that rotate keys name their tenant instead (``OpenAI(tenant="billing")`` or ``COMPAT_TENANT``), and
+their objects survive rotation.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
 import secrets
 import string
+import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from openai import NotGiven, Omit
 
 from .store import Store
 
-__all__ = ["Context", "given", "new_id", "now"]
+__all__ = ["TENANT_ENV_VAR", "Context", "given", "new_id", "now", "tenant_name"]
+
+TENANT_ENV_VAR = "COMPAT_TENANT"
 
 _ALPHABET = string.ascii_letters + string.digits
 
@@ -36,13 +49,64 @@ def now() -> int:
     return int(time.time())
 
 
-@dataclass
-class Context:
-    """The store plus injectable clock and ids (tests pass deterministic ones)."""
+def tenant_name(
+    store: Store,
+    *,
+    name: str | None,
+    api_key: object,
+    organization: str | None,
+    project: str | None,
+    base_url: str,
+) -> str:
+    """The tenant of a client: ``name`` (else ``COMPAT_TENANT``) when given, else its credentials' fingerprint.
 
-    store: Store
-    clock: Callable[[], int] = field(default=now)
-    ids: Callable[[str], str] = field(default=new_id)
+    An API key given as a function (rotated by the SDK) has no fixed value: such clients share the
+    fingerprint of their organization, project and base URL unless they name their tenant.
+    """
+    chosen = name or os.environ.get(TENANT_ENV_VAR)
+    if chosen:
+        return f"name:{chosen}"
+    key = api_key if isinstance(api_key, str) else ""
+    material = "\0".join((key, organization or "", project or "", base_url.rstrip("/")))
+    digest = hmac.new(store.secret().encode(), material.encode(), hashlib.sha256).hexdigest()
+    return f"key:{digest[:32]}"
+
+
+class Context:
+    """The store, scoped to the client's tenant, plus injectable clock and ids (tests pass deterministic ones).
+
+    The tenant is resolved on the first use of :attr:`store`, which operations make inside a store effect:
+    with the async client that is off the event loop, like every other store call.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        tenant: Callable[[Store], str] | None = None,
+        clock: Callable[[], int] = now,
+        ids: Callable[[str], str] = new_id,
+    ) -> None:
+        """``store`` as given (already scoped, or the only tenant's) unless ``tenant`` names the tenant of
+        the store's records: then :attr:`store` is ``store.for_tenant(tenant(store))``."""
+        self.root = store
+        self.clock = clock
+        self.ids = ids
+        self._tenant = tenant
+        self._scoped: Store | None = store if tenant is None else None
+        self._lock = threading.Lock()
+
+    @property
+    def store(self) -> Store:
+        """The tenant's handle on the store."""
+        scoped = self._scoped
+        if scoped is None:
+            with self._lock:
+                if self._scoped is None:
+                    assert self._tenant is not None
+                    self._scoped = self.root.for_tenant(self._tenant(self.root))
+                scoped = self._scoped
+        return scoped
 
 
 _REQUEST_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")

@@ -72,7 +72,8 @@ def request_options(args: Mapping[str, Any]) -> dict[str, Any]:
     return {name: args[name] for name in _REQUEST_OPTIONS if name in args}
 
 
-class Listing(BaseModel, Generic[T]):
+@dataclass(frozen=True, slots=True)
+class Listing(Generic[T]):
     """One page of a legacy list as the operations compute it (``compat.resources._pages`` makes it an SDK page)."""
 
     data: list[T]

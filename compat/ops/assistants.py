@@ -64,7 +64,7 @@ def list_assistants(context: Context, args: Mapping[str, Any]) -> Op[Listing[Ass
     """``assistants.list``: one page of the stored assistants."""
     paging = list_args(args)
     records, has_more = yield from local(lambda: page_records(context.store, "assistant", paging))
-    return Listing[Assistant](data=[AssistantRecord.from_row(r) for r in records], has_more=has_more)
+    return Listing(data=[AssistantRecord.from_row(r) for r in records], has_more=has_more)
 
 
 def delete_assistant(context: Context, args: Mapping[str, Any]) -> Op[AssistantDeleted]:

@@ -242,4 +242,4 @@ def list_messages(context: Context, args: Mapping[str, Any]) -> Op[Listing[Messa
     if backwards:
         page.reverse()
     messages = yield from _messages(context, thread_id, page, options)
-    return Listing[Message](data=messages, has_more=len(found) > paging.limit)
+    return Listing(data=messages, has_more=len(found) > paging.limit)

@@ -336,7 +336,7 @@ def list_runs(context: Context, args: Mapping[str, Any]) -> Op[Listing[Run]]:
     if not known:
         # no trace of the thread here: it may be a conversation made without the shim, or none at all
         yield from retrieve_conversation(thread_id, request_options(args))
-    return Listing[Run](data=[RunRecord.from_row(row).run for row in rows], has_more=has_more)
+    return Listing(data=[RunRecord.from_row(row).run for row in rows], has_more=has_more)
 
 
 # --- tool outputs ---------------------------------------------------------------------------------

@@ -33,6 +33,6 @@ def list_steps(context: Context, args: Mapping[str, Any]) -> Op[Listing[RunStep]
     def read(store: Store) -> Listing[RunStep]:
         require(store, "run", args["run_id"], parent_id=args["thread_id"])
         records, has_more = page_records(store, "step", paging, parent_id=args["run_id"])
-        return Listing[RunStep](data=[StepRecord.from_row(r) for r in records], has_more=has_more)
+        return Listing(data=[StepRecord.from_row(r) for r in records], has_more=has_more)
 
     return (yield from local(lambda: read(context.store)))

@@ -16,6 +16,8 @@ Rules every backend follows (checked by ``tests/store/test_contract.py``):
   record ``before``; unknown cursors raise ``KeyError``.
 - ``transaction`` groups writes so that either all of them land or none does, and with ``lock`` it
   serialises callers (across processes too) that name the same lock.
+- A handle from ``for_tenant(t)`` reads, lists, writes and deletes only ``t``'s records: two tenants may
+  even hold records of the same kind and id without seeing each other's.
 """
 
 from __future__ import annotations
@@ -95,8 +97,22 @@ class Store(Protocol):
         """All writes inside land together or not at all; ``lock`` serialises callers naming it."""
         ...
 
+    @property
+    def tenant(self) -> str:
+        """The tenant whose records this handle reads and writes (``""`` for the unscoped handle)."""
+        ...
+
+    def for_tenant(self, tenant: str) -> Store:
+        """A handle on the same backend that sees only ``tenant``'s records (records of no tenant, left by a
+        release without tenants, are given to the first tenant that asks)."""
+        ...
+
+    def secret(self) -> str:
+        """A random salt kept in the store, the same for every handle (for tenant fingerprints)."""
+        ...
+
     def close(self) -> None:
-        """Release connections."""
+        """Release connections (shared by every tenant's handle)."""
         ...
 
 

@@ -51,6 +51,17 @@ MIGRATIONS: tuple[tuple[LiteralString, ...], ...] = (
         "CREATE INDEX compat_records_parent ON compat_records (kind, parent_id, seq)",
         "CREATE INDEX compat_records_group ON compat_records (kind, group_id)",
     ),
+    # 2: tenants (part of the key; rows of earlier versions have none until a tenant adopts them)
+    (
+        "ALTER TABLE compat_records ADD COLUMN tenant TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE compat_records DROP CONSTRAINT compat_records_kind_id_key",
+        "ALTER TABLE compat_records ADD CONSTRAINT compat_records_tenant_kind_id_key UNIQUE (tenant, kind, id)",
+        "DROP INDEX compat_records_parent",
+        "CREATE INDEX compat_records_parent ON compat_records (tenant, kind, parent_id, seq)",
+        "DROP INDEX compat_records_group",
+        "CREATE INDEX compat_records_group ON compat_records (tenant, kind, group_id)",
+        "CREATE TABLE compat_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ),
 )
 
 

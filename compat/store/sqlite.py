@@ -47,6 +47,27 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX compat_records_parent ON compat_records (kind, parent_id, seq);
     CREATE INDEX compat_records_group ON compat_records (kind, group_id);
     """,
+    # 2: tenants (part of the key; rows of earlier versions have none until a tenant adopts them)
+    """
+    CREATE TABLE compat_records_v2 (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        tenant TEXT NOT NULL DEFAULT '',
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        parent_id TEXT NOT NULL DEFAULT '',
+        group_id TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        UNIQUE (tenant, kind, id)
+    );
+    INSERT INTO compat_records_v2 (seq, kind, id, parent_id, group_id, created_at, data)
+        SELECT seq, kind, id, parent_id, group_id, created_at, data FROM compat_records ORDER BY seq;
+    DROP TABLE compat_records;
+    ALTER TABLE compat_records_v2 RENAME TO compat_records;
+    CREATE INDEX compat_records_parent ON compat_records (tenant, kind, parent_id, seq);
+    CREATE INDEX compat_records_group ON compat_records (tenant, kind, group_id);
+    CREATE TABLE compat_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
 )
 
 
@@ -59,7 +80,7 @@ class SQLiteStore(RecordsTable):
         """Open (creating when needed) the database at ``path`` and bring its schema up to date."""
         self.path = path
         self._lock = threading.RLock()
-        self._depth = 0
+        self._nesting = _Nesting()  # shared by every tenant's handle of this connection
         self._conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False)
         try:
             if path != ":memory:":
@@ -99,12 +120,12 @@ class SQLiteStore(RecordsTable):
         one, across threads and processes, whatever its ``lock``.
         """
         with self._lock:
-            if self._depth:
+            if self._nesting.depth:
                 with self._savepoint():
                     yield
                 return
             self._conn.execute("BEGIN IMMEDIATE")
-            self._depth = 1
+            self._nesting.depth = 1
             try:
                 yield
                 self._conn.execute("COMMIT")
@@ -113,12 +134,12 @@ class SQLiteStore(RecordsTable):
                     self._conn.execute("ROLLBACK")
                 raise
             finally:
-                self._depth = 0
+                self._nesting = _Nesting()  # shared by every tenant's handle of this connection
 
     @contextmanager
     def _savepoint(self) -> Generator[None, None, None]:
-        self._depth += 1
-        name = f"compat_{self._depth}"
+        self._nesting.depth += 1
+        name = f"compat_{self._nesting.depth}"
         self._conn.execute(f"SAVEPOINT {name}")
         try:
             yield
@@ -129,7 +150,13 @@ class SQLiteStore(RecordsTable):
         else:
             self._conn.execute(f"RELEASE {name}")
         finally:
-            self._depth -= 1
+            self._nesting.depth -= 1
+
+
+class _Nesting:
+    """How deep the open transaction is (0: none), for every handle on one connection."""
+
+    depth = 0
 
 
 def _statements(script: str) -> list[str]:

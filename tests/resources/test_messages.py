@@ -29,7 +29,7 @@ def _deterministic(client: OpenAI | AsyncOpenAI) -> None:
 
 @pytest.fixture
 def store(tmp_path: Path) -> SQLiteStore:
-    return SQLiteStore(str(tmp_path / "s.db"))
+    return SQLiteStore(str(tmp_path / "s.db")).for_tenant("tests")
 
 
 @pytest.fixture

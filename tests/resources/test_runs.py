@@ -61,7 +61,7 @@ class RecordingTransport(EmulatorTransport):
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[SQLiteStore]:
-    store = SQLiteStore(str(tmp_path / "s.db"))
+    store = SQLiteStore(str(tmp_path / "s.db")).for_tenant("tests")
     yield store
     store.close()
 

@@ -23,7 +23,7 @@ LOOKUP = {"type": "function", "function": {"name": "lookup", "parameters": {"typ
 
 @pytest.fixture
 def client(emulator: Emulator, tmp_path: Path) -> Iterator[OpenAI]:
-    store = SQLiteStore(str(tmp_path / "s.db"))
+    store = SQLiteStore(str(tmp_path / "s.db")).for_tenant("tests")
     client = OpenAI(
         api_key="test",
         base_url="http://emulator.test/v1",

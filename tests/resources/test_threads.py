@@ -22,7 +22,7 @@ CONVERSATION_TIME = 1_700_000_000
 
 @pytest.fixture
 def store(tmp_path: Path) -> SQLiteStore:
-    return SQLiteStore(str(tmp_path / "s.db"))
+    return SQLiteStore(str(tmp_path / "s.db")).for_tenant("tests")
 
 
 def _deterministic(client: OpenAI | AsyncOpenAI) -> None:

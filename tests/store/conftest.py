@@ -77,4 +77,4 @@ def _drop_tables(url: str) -> None:
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS compat_records, compat_schema")
+        conn.execute("DROP TABLE IF EXISTS compat_records, compat_schema, compat_meta")
