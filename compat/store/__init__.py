@@ -46,7 +46,7 @@ def open_store(url: str | None = None) -> Store:
     url = url or os.environ.get(ENV_VAR) or ""
     if not url:
         path = default_store_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         return _sqlite(str(path))
     if url.startswith("sqlite://"):
         return _sqlite(_sqlite_path(url))

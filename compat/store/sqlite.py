@@ -11,16 +11,19 @@ Rules:
   ``transaction()`` joins the outer one through a ``SAVEPOINT``: an exception leaving the inner block
   undoes only the inner writes, and nothing lands before the outermost block commits.
 - Outside a transaction the connection is in autocommit mode: every single write is atomic on its own.
+- A new database file is created ``0600`` (its ``-wal`` and ``-shm`` files follow it): it holds users'
+  assistants and message metadata.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Generator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from ._sql import RecordsTable, check_schema_version
@@ -81,6 +84,8 @@ class SQLiteStore(RecordsTable):
         self.path = path
         self._lock = threading.RLock()
         self._nesting = _Nesting()  # shared by every tenant's handle of this connection
+        if path != ":memory:":
+            _create_private(path)
         self._conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False)
         try:
             if path != ":memory:":
@@ -151,6 +156,13 @@ class SQLiteStore(RecordsTable):
             self._conn.execute(f"RELEASE {name}")
         finally:
             self._nesting.depth -= 1
+
+
+def _create_private(path: str) -> None:
+    """Create the database file readable by its owner only; SQLite gives its ``-wal`` / ``-shm`` companions
+    the same permissions. An existing file keeps its own."""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 class _Nesting:
