@@ -1,3 +1,5 @@
+# pyright: reportDeprecated=false
+# (the demo is legacy Assistants code on purpose: the SDK marks those methods deprecated, and our types carry that)
 """The weather example of the Assistants function-calling guide, run through ``compat.OpenAI``.
 
 Both forms of the guide: polling (``create_and_poll`` / ``submit_tool_outputs_and_poll``) and streaming (an
