@@ -31,7 +31,9 @@ Public API:
   dropped connection); ``turn.cut_after(N)`` does the same.
 - ``EmulatorTransport(emulator)`` / ``AsyncEmulatorTransport(emulator)``: in-process httpx2 transports.
 - ``serve(emulator, host="127.0.0.1", port=0) -> RunningServer`` with ``.base_url`` and ``.close()``; and
-  ``python -m compat.emulator --port N``.
+  ``python -m compat.emulator --port N [--script FILE]``.
+- ``load_script(path)`` / ``turns_from_script(data)``: turns from a JSON script (``[{"text": ...},
+  {"function_calls": [...]}, ...]``, see ``compat.emulator._script``); ``ScriptError`` names the bad turn.
 
 Endpoints (under ``/v1``): ``POST /conversations``, ``GET|POST|DELETE /conversations/{id}``,
 ``POST|GET /conversations/{id}/items``, ``GET|DELETE /conversations/{id}/items/{item_id}``,
@@ -44,6 +46,7 @@ with the user's message are called, anything else is echoed (see ``compat.emulat
 
 from ._emulator import Emulator, EmulatorResponse, RecordedRequest
 from ._ids import counter_ids, fixed_clock, random_ids, real_clock
+from ._script import ScriptError, load_script, turns_from_script
 from ._server import RunningServer, serve
 from ._transport import AsyncEmulatorTransport, EmulatorTransport
 from ._turns import FunctionCall, Turn, TurnError, Usage
@@ -56,12 +59,15 @@ __all__ = [
     "FunctionCall",
     "RecordedRequest",
     "RunningServer",
+    "ScriptError",
     "Turn",
     "TurnError",
     "Usage",
     "counter_ids",
     "fixed_clock",
+    "load_script",
     "random_ids",
     "real_clock",
     "serve",
+    "turns_from_script",
 ]
