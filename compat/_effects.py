@@ -4,9 +4,13 @@ Every legacy method is written once, as a generator (an *op*) that yields the I/
 values and receives each result back. Ops never touch the network or the store themselves; they use the
 small helpers below, whose return types pyright checks end to end:
 
-- :func:`call` — ``yield from call(lambda api: api.responses.create(**params))``: a typed function of the
-  client. The sync driver calls it with ``openai.OpenAI``; the async driver with ``openai.AsyncOpenAI``,
-  whose methods have the same names and arguments, and awaits what it returns.
+- :func:`call` — ``yield from call(lambda api: api.conversations.retrieve(thread_id))``: a typed function of
+  the client. The sync driver calls it with ``openai.OpenAI``; the async driver with ``openai.AsyncOpenAI``,
+  whose methods have the same names and arguments, and awaits what it returns. Reads keep the SDK's retry
+  policy.
+- :func:`write` — the same for a request that changes state upstream (a model turn, an item added). It is
+  never retried blindly: the SDK's automatic retries are off for it, and only a request that provably did
+  not leave (the connection could not be made) is tried again; anything else is the op's to reconcile.
 - :func:`open_stream` / :func:`pull` — a streaming call, then its events one at a time (``None`` at the
   end); streams an op opened are closed by the driver however the op ends.
 - :func:`local` — blocking local work, in practice the store: ``yield from local(lambda: store.get(...))``.
@@ -16,13 +20,15 @@ small helpers below, whose return types pyright checks end to end:
 - :func:`emit` — hand a legacy stream event to the caller of a streaming method.
 
 An exception raised while performing an effect is thrown into the op at its ``yield``, so ops handle
-server errors with ordinary ``try``/``except``. When the caller abandons a stream (closes it, or drops
+server errors with ordinary ``try``/``except``. A body that is not valid JSON reaches the op as
+``openai.APIResponseValidationError``, never as a ``json`` error. When the caller abandons a stream (closes it, or drops
 it), the driver throws :class:`StreamClosed` into the op and keeps performing its effects until the op
 re-raises it: an op can still write to the store on its way out, off the event loop.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
@@ -31,6 +37,7 @@ from typing import Any, Generic, TypeVar, cast
 
 import anyio
 import anyio.to_thread
+import httpx2
 import openai
 from openai.types.beta import AssistantStreamEvent
 
@@ -45,6 +52,7 @@ __all__ = [
     "StreamClosed",
     "call",
     "emit",
+    "write",
     "local",
     "open_stream",
     "pull",
@@ -66,10 +74,12 @@ Api = openai.OpenAI
 
 @dataclass(frozen=True, slots=True)
 class Call(Generic[T]):
-    """Call the API: ``fn(client)``, awaited with an async client; ``stream`` marks a stream to close later."""
+    """Call the API: ``fn(client)``, awaited with an async client; ``stream`` marks a stream to close later,
+    ``write`` a request that changes state upstream (see :func:`write`)."""
 
     fn: Callable[[Api], T]
     stream: bool = False
+    write: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,9 +123,14 @@ def call(fn: Callable[[Api], T]) -> Op[T]:
     return cast(T, (yield Call(fn)))
 
 
+def write(fn: Callable[[Api], T]) -> Op[T]:
+    """The result of ``fn(client)``, a request that changes state upstream: sent again only when it never left."""
+    return cast(T, (yield Call(fn, write=True)))
+
+
 def open_stream(fn: Callable[[Api], openai.Stream[E]]) -> Op[openai.Stream[E]]:
-    """A stream opened by ``fn(client)``; the driver closes it when the op ends."""
-    return cast("openai.Stream[E]", (yield Call(fn, stream=True)))
+    """A stream opened by ``fn(client)`` (a model turn: a write); the driver closes it when the op ends."""
+    return cast("openai.Stream[E]", (yield Call(fn, stream=True, write=True)))
 
 
 def pull(stream: openai.Stream[E]) -> Op[E | None]:
@@ -141,11 +156,62 @@ def emit(event: AssistantStreamEvent) -> Op[None]:
 # --- the sync driver -----------------------------------------------------------------------------
 
 
+CONNECT_ATTEMPTS = 3
+"""How often a write whose connection could not be made is tried in all."""
+_CONNECT_BACKOFF_SECONDS = 0.5
+
+
+def _never_left(error: Exception) -> bool:
+    """Whether a failed request provably never reached the server: its connection could not be made."""
+    return isinstance(error, openai.APIConnectionError) and isinstance(
+        error.__cause__, (httpx2.ConnectError, httpx2.ConnectTimeout)
+    )
+
+
+def _without_retries(client: object) -> Api:
+    """The client with the SDK's automatic retries off (made once per client)."""
+    twin = client.__dict__.get("_compat_without_retries")
+    if twin is None:
+        twin = cast(Api, client).with_options(max_retries=0)
+        client.__dict__["_compat_without_retries"] = twin
+    return cast(Api, twin)
+
+
+def _bad_body(error: ValueError) -> openai.APIResponseValidationError:
+    request = httpx2.Request("GET", "https://compat.invalid/v1")
+    response = httpx2.Response(200, request=request)
+    return openai.APIResponseValidationError(
+        response, None, message=f"The server answered a body that is not JSON: {error}"
+    )
+
+
+def _call_sync(effect: Call[Any], client: object) -> Any:
+    if not effect.write:
+        return effect.fn(cast(Api, client))
+    api = _without_retries(client)
+    for attempt in range(1, CONNECT_ATTEMPTS + 1):
+        try:
+            return effect.fn(api)
+        except openai.APIConnectionError as error:
+            if attempt == CONNECT_ATTEMPTS or not _never_left(error):
+                raise
+            logger.info("connection not made (attempt %d), trying again: %s", attempt, error)
+            time.sleep(_CONNECT_BACKOFF_SECONDS * attempt)
+    raise AssertionError("unreachable")
+
+
 def _perform_sync(effect: Effect, client: object) -> Any:
+    try:
+        return _perform_sync_raw(effect, client)
+    except json.JSONDecodeError as error:
+        raise _bad_body(error) from error
+
+
+def _perform_sync_raw(effect: Effect, client: object) -> Any:
     if isinstance(effect, Local):
         return effect.fn()
     if isinstance(effect, Call):
-        return effect.fn(cast(Api, client))
+        return _call_sync(effect, client)
     if isinstance(effect, Pull):
         return next(effect.stream, None)
     if isinstance(effect, Sleep):
@@ -221,12 +287,35 @@ def stream_sync(op: Op[Any], client: object) -> Iterator[AssistantStreamEvent]:
 # --- the async driver ----------------------------------------------------------------------------
 
 
+async def _call_async(effect: Call[Any], client: object) -> Any:
+    if not effect.write:
+        awaitable: Any = effect.fn(cast(Api, client))
+        return await awaitable
+    api = _without_retries(client)
+    for attempt in range(1, CONNECT_ATTEMPTS + 1):
+        try:
+            pending: Any = effect.fn(api)
+            return await pending
+        except openai.APIConnectionError as error:
+            if attempt == CONNECT_ATTEMPTS or not _never_left(error):
+                raise
+            logger.info("connection not made (attempt %d), trying again: %s", attempt, error)
+            await anyio.sleep(_CONNECT_BACKOFF_SECONDS * attempt)
+    raise AssertionError("unreachable")
+
+
 async def _perform_async(effect: Effect, client: object) -> Any:
+    try:
+        return await _perform_async_raw(effect, client)
+    except json.JSONDecodeError as error:
+        raise _bad_body(error) from error
+
+
+async def _perform_async_raw(effect: Effect, client: object) -> Any:
     if isinstance(effect, Local):
         return await anyio.to_thread.run_sync(effect.fn)
     if isinstance(effect, Call):
-        awaitable: Any = effect.fn(cast(Api, client))
-        return await awaitable
+        return await _call_async(effect, client)
     if isinstance(effect, Pull):
         stream = cast("openai.AsyncStream[Any]", effect.stream)
         try:

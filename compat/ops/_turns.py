@@ -27,7 +27,7 @@ from openai.types.beta.threads.runs import RunStep
 from openai.types.responses import Response, ResponseErrorEvent, ResponseOutputMessage
 
 from .._context import Context
-from .._effects import Op, call, emit, local, open_stream, pull
+from .._effects import Op, call, emit, local, open_stream, pull, write
 from .._errors import not_found
 from ..store import Store, StoredRecord
 from ..store.records import BUSY, MessageRecord, RunRecord, StepRecord
@@ -103,7 +103,7 @@ def _sent(context: Context, record: RunRecord, params: dict[str, Any], turn: Tur
 
 def send_turn(context: Context, record: RunRecord, params: dict[str, Any], turn: Turn) -> Op[Response]:
     """``responses.create``: the turn's response."""
-    request = call(lambda api: cast(Response, api.responses.create(**params)))
+    request = write(lambda api: cast(Response, api.responses.create(**params)))
     return (yield from _sent(context, record, params, turn, request))
 
 
@@ -192,7 +192,7 @@ def keep_outputs(record: RunRecord, params: Mapping[str, Any]) -> Op[None]:
         kept = {getattr(i, "call_id", None) for i in page.data if i.type == _OUTPUT}
         missing = [dict(o) for o in outputs if o["call_id"] not in kept]
         if missing:
-            yield from call(lambda api: api.conversations.items.create(thread_id, items=cast(Any, missing), **options))
+            yield from write(lambda api: api.conversations.items.create(thread_id, items=cast(Any, missing), **options))
     except openai.APIError:
         logger.warning("could not answer the tool calls of the failed run %s", record.id, exc_info=True)
 

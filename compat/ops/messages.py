@@ -22,7 +22,7 @@ from openai.types.beta.threads import Message, MessageDeleted
 from openai.types.conversations import ConversationItem, Message as ConversationMessage
 
 from .._context import Context
-from .._effects import Op, call, local
+from .._effects import Op, call, local, write
 from .._errors import bad_request, not_found
 from ..store import Store
 from ..store.records import MessageRecord
@@ -99,7 +99,7 @@ def create_message(context: Context, args: Mapping[str, Any]) -> Op[Message]:
     options = request_options(args)
     yield from ensure_no_active_run(context, thread_id, action="add messages to", args=args)
     try:
-        created = yield from call(
+        created = yield from write(
             lambda api: api.conversations.items.create(thread_id, items=[cast(Any, item)], **options)
         )
     except openai.NotFoundError as error:
@@ -141,7 +141,7 @@ def delete_message(context: Context, args: Mapping[str, Any]) -> Op[MessageDelet
     options = request_options(args)
     item = yield from _item(thread_id, args["message_id"], options)
     try:
-        yield from call(lambda api: api.conversations.items.delete(item.id, conversation_id=thread_id, **options))
+        yield from write(lambda api: api.conversations.items.delete(item.id, conversation_id=thread_id, **options))
     except openai.NotFoundError as error:
         raise _missing(error, thread_id, item.id) from error
     yield from local(lambda: context.store.delete("message", item.id))

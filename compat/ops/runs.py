@@ -31,7 +31,7 @@ from openai.types.beta.threads.runs.run_step import Usage as StepUsage
 from openai.types.responses import Response
 
 from .._context import Context
-from .._effects import Op, StreamClosed, call, emit, local, sleep
+from .._effects import Op, StreamClosed, call, emit, local, sleep, write
 from .._errors import bad_request
 from ..store import Store, StoredRecord
 from ..store.records import ACTIVE, BUSY, SETTLED, MessageRecord, RunRecord, StepRecord
@@ -224,7 +224,7 @@ def _answer_pending(record: RunRecord, output: str, options: Mapping[str, Any]) 
         return
     outputs = [{"tool_call_id": c.id, "output": output} for c in action.submit_tool_outputs.tool_calls]
     items = to_responses.tool_outputs_to_items(outputs)
-    yield from call(lambda api: api.conversations.items.create(record.thread_id, items=cast(Any, items), **options))
+    yield from write(lambda api: api.conversations.items.create(record.thread_id, items=cast(Any, items), **options))
 
 
 def _end_waiting(store: Store, record: RunRecord, *, status: str, now: int) -> RunRecord:

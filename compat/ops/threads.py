@@ -15,7 +15,7 @@ from openai.types.beta import Thread, ThreadDeleted
 from openai.types.conversations import Conversation, ConversationItemList
 
 from .._context import Context
-from .._effects import Op, call, local
+from .._effects import Op, call, local, write
 from .._errors import not_found
 from ..store import Store
 from ..store.records import MessageRecord, ThreadRecord
@@ -73,7 +73,7 @@ def _initial_messages(messages: Iterable[Mapping[str, Any]] | None) -> list[_Pen
 def _add_items(conversation_id: str, items: Sequence[dict[str, Any]], options: Mapping[str, Any]) -> Op[list[str]]:
     ids: list[str] = []
     for batch in item_batches(items):
-        created: ConversationItemList = yield from call(
+        created: ConversationItemList = yield from write(
             lambda api, batch=batch: api.conversations.items.create(conversation_id, items=cast(Any, batch), **options)
         )
         ids += [str(item.id) for item in created.data]
@@ -83,7 +83,7 @@ def _add_items(conversation_id: str, items: Sequence[dict[str, Any]], options: M
 def _discard(conversation_id: str, options: Mapping[str, Any]) -> Op[None]:
     """Delete a half-made conversation, best effort: the original error is what the caller sees."""
     try:
-        yield from call(lambda api: api.conversations.delete(conversation_id, **options))
+        yield from write(lambda api: api.conversations.delete(conversation_id, **options))
     except Exception:
         logger.warning("could not delete the half-made conversation %s", conversation_id, exc_info=True)
 
@@ -95,7 +95,7 @@ def create_thread(context: Context, args: Mapping[str, Any]) -> Op[Thread]:
     pending = _initial_messages(args.get("messages"))
     options = request_options(args)
     body: dict[str, Any] = {"metadata": metadata} if args.get("metadata") is not None else {}
-    conversation = yield from call(lambda api: api.conversations.create(**body, **options))
+    conversation = yield from write(lambda api: api.conversations.create(**body, **options))
     try:
         ids = yield from _add_items(conversation.id, [p.item for p in pending], options)
     except Exception:
@@ -150,7 +150,7 @@ def delete_thread(context: Context, args: Mapping[str, Any]) -> Op[ThreadDeleted
     """``threads.delete``: deletes the conversation and every record of the thread."""
     thread_id: str = args["thread_id"]
     try:
-        yield from call(lambda api: api.conversations.delete(thread_id, **request_options(args)))
+        yield from write(lambda api: api.conversations.delete(thread_id, **request_options(args)))
     except openai.NotFoundError as error:
         raise thread_not_found(thread_id) from error
     yield from local(lambda: _forget_thread(context.store, thread_id))
