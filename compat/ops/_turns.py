@@ -27,12 +27,13 @@ from openai.types.beta.threads.runs import RunStep
 from openai.types.responses import Response, ResponseErrorEvent, ResponseOutputMessage
 
 from .._context import Context
-from .._effects import Op, call, emit, local, open_stream, pull, write
+from .._effects import Op, emit, local, open_stream, pull, write
 from .._errors import not_found
 from ..store import Store, StoredRecord
 from ..store.records import BUSY, MessageRecord, RunRecord, StepRecord
 from ..translate import from_responses, to_responses
 from ..translate.stream import RunStreamState
+from ._settle import answer_calls
 
 __all__ = [
     "FirstTurn",
@@ -40,7 +41,7 @@ __all__ = [
     "NextTurn",
     "Turn",
     "fail_run",
-    "keep_outputs",
+    "submitted_outputs",
     "record_turn",
     "send_turn",
     "stream_turn",
@@ -122,9 +123,8 @@ def _fail_turn(
     """
     now = context.clock()
     rows = _announced_rows(record, translator, message, now=now) if translator is not None else []
-    yield from local(lambda: fail_run(context.store, record, message, now=now, rows=rows))
-    if isinstance(turn, NextTurn):
-        yield from keep_outputs(record, params)
+    failed = yield from local(lambda: fail_run(context.store, record, message, now=now, rows=rows))
+    yield from answer_calls(context, failed, _options(params), submitted_outputs(params))
 
 
 def _forget(store: Store, record: RunRecord, turn: Turn) -> None:
@@ -169,32 +169,24 @@ def fail_run(
                     "required_action": None,
                     "last_error": {"code": "server_error", "message": message},
                 }
-            )
+            ),
+            "owner": None,
+            "deadline": None,
+            "check_calls": True,
         }
     )
     store.put_many([*rows, failed.to_row()])
     return failed
 
 
-def keep_outputs(record: RunRecord, params: Mapping[str, Any]) -> Op[None]:
-    """After a later turn failed, put its tool outputs in the conversation unless the server kept them.
-
-    Best effort: the caller sees the original error either way.
-    """
+def submitted_outputs(params: Mapping[str, Any]) -> dict[str, str]:
+    """The tool outputs a turn's request carries, by call id."""
     sent = cast(Sequence[Mapping[str, Any]], params.get("input") or [])
-    outputs = [item for item in sent if item.get("type") == _OUTPUT]
-    if not outputs:
-        return
-    options = {k: v for k, v in params.items() if k in ("extra_headers", "extra_query", "timeout")}
-    thread_id = record.thread_id
-    try:
-        page = yield from call(lambda api: api.conversations.items.list(thread_id, order="desc", limit=100, **options))
-        kept = {getattr(i, "call_id", None) for i in page.data if i.type == _OUTPUT}
-        missing = [dict(o) for o in outputs if o["call_id"] not in kept]
-        if missing:
-            yield from write(lambda api: api.conversations.items.create(thread_id, items=cast(Any, missing), **options))
-    except openai.APIError:
-        logger.warning("could not answer the tool calls of the failed run %s", record.id, exc_info=True)
+    return {str(item["call_id"]): str(item["output"]) for item in sent if item.get("type") == _OUTPUT}
+
+
+def _options(params: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if k in ("extra_headers", "extra_query", "timeout")}
 
 
 # --- what a turn leaves in the store --------------------------------------------------------------
@@ -219,7 +211,17 @@ def record_turn(
     )
     tool_step = next((s.id for s in steps if s.type == "tool_calls"), None)
     first = bool(steps) and steps[0].id == tool_step
-    record = record.model_copy(update={"run": finished, "tool_step_id": tool_step, "tool_step_first": first})
+    record = record.model_copy(
+        update={
+            "run": finished,
+            "tool_step_id": tool_step,
+            "tool_step_first": first,
+            "owner": None,
+            "deadline": None,
+            # a failed or cancelled turn may leave calls without outputs
+            "check_calls": finished.status in _FAILED,
+        }
+    )
     rows = [StepRecord.to_row(step) for step in steps]
     rows += [
         _assistant_message(run, item, response, now=now).to_row(message_id=item.id, thread_id=run.thread_id)
@@ -312,14 +314,15 @@ def _error_event(exc: openai.APIError) -> ResponseErrorEvent | None:
     return cast(ResponseErrorEvent, construct_type(type_=ResponseErrorEvent, value=value))
 
 
-def abandon_run(store: Store, run_id: str, *, now: int) -> None:
-    """The caller closed the stream mid-turn: the run fails, so the thread is free again."""
+def abandon_run(store: Store, run_id: str, *, now: int) -> RunRecord | None:
+    """The caller closed the stream mid-turn: the run fails, so the thread is free again (the failed run)."""
     row = store.get("run", run_id)
     if row is None:
-        return
+        return None
     record = RunRecord.from_row(row)
-    if record.status in BUSY:
-        fail_run(store, record, "The stream was closed before the run finished.", now=now)
+    if record.status not in BUSY:
+        return None
+    return fail_run(store, record, "The stream was closed before the run finished.", now=now)
 
 
 def _drain(stream: openai.Stream[Any], translator: RunStreamState) -> Op[None]:
@@ -338,12 +341,12 @@ def _record_streamed(
     """Store the streamed turn; a failed later turn keeps its tool outputs (:func:`keep_outputs`)."""
     response = translator.final_response
     if response is None:
-        row = record.model_copy(update={"run": translator.run}).to_row()
-        yield from local(lambda: context.store.put(row))
+        ended = record.model_copy(update={"run": translator.run, "owner": None, "deadline": None, "check_calls": True})
+        yield from local(lambda: context.store.put(ended.to_row()))
     else:
-        yield from record_turn(context, record, response, steps=translator.steps)
-    if isinstance(turn, NextTurn) and translator.run.status in _FAILED:
-        yield from keep_outputs(record, params)
+        ended = yield from record_turn(context, record, response, steps=translator.steps)
+    if ended.check_calls:
+        yield from answer_calls(context, ended, _options(params), submitted_outputs(params))
 
 
 def _request_of(stream: object) -> httpx2.Request:

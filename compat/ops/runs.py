@@ -27,14 +27,13 @@ from openai.types.beta.assistant_stream_event import (
 )
 from openai.types.beta.threads import Run
 from openai.types.beta.threads.runs import RunStep
-from openai.types.beta.threads.runs.run_step import Usage as StepUsage
 from openai.types.responses import Response
 
 from .._context import Context
-from .._effects import Op, StreamClosed, call, emit, local, sleep, write
+from .._effects import Op, StreamClosed, call, emit, local, sleep
 from .._errors import bad_request
 from ..store import Store, StoredRecord
-from ..store.records import ACTIVE, BUSY, SETTLED, MessageRecord, RunRecord, StepRecord
+from ..store.records import ACTIVE, BUSY, SETTLED, MessageRecord, RunRecord
 from ..translate import legacy, to_responses
 from ..translate.to_conversations import thread_message_to_item
 from ._common import (
@@ -46,14 +45,16 @@ from ._common import (
     request_options,
     require,
 )
+from ._owner import TURN_LEASE_SECONDS, this_process
+from ._settle import answer_calls, close_tool_step, is_due, pending_calls, settle
 from ._turns import (
     FirstTurn,
     NextTurn,
     abandon_run,
-    keep_outputs,
     record_turn,
     send_turn,
     stream_turn,
+    submitted_outputs,
     turn_request,
 )
 from .threads import create_thread, retrieve_conversation, stored_resources
@@ -76,10 +77,6 @@ __all__ = [
     "update_run",
 ]
 
-_EXPIRED_OUTPUT = "The run expired before this tool call was answered."
-_CANCELLED_OUTPUT = "The run was cancelled before this tool call was answered."
-_FAILED = frozenset({"failed", "cancelled"})
-
 
 def _stored_run(store: Store, thread_id: str, run_id: str) -> RunRecord:
     return RunRecord.from_row(require(store, "run", run_id, parent_id=thread_id))
@@ -88,7 +85,7 @@ def _stored_run(store: Store, thread_id: str, run_id: str) -> RunRecord:
 def _load(context: Context, args: Mapping[str, Any]) -> Op[RunRecord]:
     """The run named by ``args`` (``thread_id``, ``run_id``), expired first when its time has passed."""
     record = yield from local(lambda: _stored_run(context.store, args["thread_id"], args["run_id"]))
-    return (yield from settle_expiry(context, record, request_options(args)))
+    return (yield from settle(context, record, request_options(args)))
 
 
 # --- a new run ------------------------------------------------------------------------------------
@@ -149,8 +146,10 @@ def _begin(
     input_items = _message_items(args.get("additional_messages"))
     # an active run past its deadline expires first; the legacy API refused a second active run
     yield from _settle_latest(context, thread_id, args)
+    now = context.clock()
+    record = record.model_copy(update={"owner": this_process(), "deadline": now + TURN_LEASE_SECONDS})
     if not queued:
-        record = record.with_run(status="in_progress", started_at=context.clock())
+        record = record.with_run(status="in_progress", started_at=now)
     yield from local(lambda: _insert(context.store, record))
     return record, turn_request(record, input_items, request_options(args))
 
@@ -204,62 +203,7 @@ def _settle_latest(context: Context, thread_id: str, args: Mapping[str, Any]) ->
     row = yield from local(lambda: latest_run(context.store, thread_id))
     if row is None:
         return None
-    return (yield from settle_expiry(context, RunRecord.from_row(row), request_options(args)))
-
-
-def settle_expiry(context: Context, record: RunRecord, options: Mapping[str, Any]) -> Op[RunRecord]:
-    """An active run past ``expires_at`` becomes ``expired``; its pending calls get outputs saying so."""
-    run = record.run
-    now = context.clock()
-    if run.status not in ACTIVE or run.expires_at is None or now < run.expires_at:
-        return record
-    yield from _answer_pending(record, _EXPIRED_OUTPUT, options)
-    expired = record.with_run(status="expired", expires_at=None, required_action=None)
-    return (yield from local(lambda: _end_waiting(context.store, expired, status="expired", now=now)))
-
-
-def _answer_pending(record: RunRecord, output: str, options: Mapping[str, Any]) -> Op[None]:
-    action = record.run.required_action
-    if action is None:
-        return
-    outputs = [{"tool_call_id": c.id, "output": output} for c in action.submit_tool_outputs.tool_calls]
-    items = to_responses.tool_outputs_to_items(outputs)
-    yield from write(lambda api: api.conversations.items.create(record.thread_id, items=cast(Any, items), **options))
-
-
-def _end_waiting(store: Store, record: RunRecord, *, status: str, now: int) -> RunRecord:
-    """Store a run that stopped waiting for outputs (expired, cancelled), its tool step closed alike."""
-    with store.transaction(lock=record.thread_id):
-        record, _ = _close_tool_step(store, record, status=status, outputs={}, now=now)
-        store.put(record.to_row())
-    return record
-
-
-def _close_tool_step(
-    store: Store, record: RunRecord, *, status: str, outputs: Mapping[str, str], now: int
-) -> tuple[RunRecord, RunStep | None]:
-    """Finish the run's pending ``tool_calls`` step (outputs filled in): the record without it, and the step."""
-    if record.tool_step_id is None:
-        return record, None
-    row = store.get("step", record.tool_step_id)
-    step: RunStep | None = None
-    if row is not None:
-        step = StepRecord.from_row(row)
-        details = step.step_details
-        if details.type == "tool_calls":
-            for tool_call in details.tool_calls:
-                if tool_call.type == "function" and tool_call.id in outputs:
-                    tool_call.function.output = outputs[tool_call.id]
-        stamp = {"completed": "completed_at", "cancelled": "cancelled_at", "expired": "expired_at"}[status]
-        update: dict[str, Any] = {"status": status, stamp: now}
-        latest_usage = record.usages[-1] if record.usages else None
-        if step.usage is None and record.tool_step_first and latest_usage is not None:
-            # the step came from the run's latest response: its usage, as the legacy step.completed had
-            # (unless a message step of that response already reports it)
-            update["usage"] = StepUsage.model_validate(latest_usage.model_dump())
-        step = step.model_copy(update=update)
-        store.put(StepRecord.to_row(step))
-    return record.model_copy(update={"tool_step_id": None}), step
+    return (yield from settle(context, RunRecord.from_row(row), request_options(args)))
 
 
 # --- reading, polling, updating, cancelling -------------------------------------------------------
@@ -309,18 +253,28 @@ def update_run(context: Context, args: Mapping[str, Any]) -> Op[Run]:
 def cancel_run(context: Context, args: Mapping[str, Any]) -> Op[Run]:
     """``runs.cancel``: a ``requires_action`` run is cancelled and its pending calls answered."""
     record = yield from _load(context, args)
-    run = record.run
-    if run.status not in ACTIVE:
-        raise bad_request(f"Cannot cancel run with status '{run.status}'.")
-    if run.status != "requires_action":
-        raise bad_request(
-            f"Cannot cancel run with status '{run.status}': its model turn is already running on the server."
-        )
-    yield from _answer_pending(record, _CANCELLED_OUTPUT, request_options(args))
     now = context.clock()
-    cancelled = record.with_run(status="cancelled", cancelled_at=now, expires_at=None, required_action=None)
-    yield from local(lambda: _end_waiting(context.store, cancelled, status="cancelled", now=now))
-    return run.model_copy(update={"status": "cancelling"})
+    cancelled = yield from local(lambda: _cancel_row(context.store, record, now=now))
+    yield from answer_calls(context, cancelled, request_options(args))
+    return record.run.model_copy(update={"status": "cancelling"})
+
+
+def _cancel_row(store: Store, record: RunRecord, *, now: int) -> RunRecord:
+    """The run cancelled, as stored now under the thread's lock (the legacy 400s for other states)."""
+    with store.transaction(lock=record.thread_id):
+        current = _stored_run(store, record.thread_id, record.id)
+        status = current.status
+        if status not in ACTIVE:
+            raise bad_request(f"Cannot cancel run with status '{status}'.")
+        if status != "requires_action":
+            raise bad_request(
+                f"Cannot cancel run with status '{status}': its model turn is already running on the server."
+            )
+        cancelled = current.with_run(status="cancelled", cancelled_at=now, expires_at=None, required_action=None)
+        cancelled, _ = close_tool_step(store, cancelled, status="cancelled", outputs={}, now=now)
+        cancelled = cancelled.model_copy(update={"check_calls": True, "pending_calls": pending_calls(current)})
+        store.put(cancelled.to_row())
+    return cancelled
 
 
 def list_runs(context: Context, args: Mapping[str, Any]) -> Op[Listing[Run]]:
@@ -336,7 +290,15 @@ def list_runs(context: Context, args: Mapping[str, Any]) -> Op[Listing[Run]]:
     if not known:
         # no trace of the thread here: it may be a conversation made without the shim, or none at all
         yield from retrieve_conversation(thread_id, request_options(args))
-    return Listing(data=[RunRecord.from_row(row).run for row in rows], has_more=has_more)
+    now = context.clock()
+    runs: list[Run] = []
+    for row in rows:
+        record = RunRecord.from_row(row)
+        if is_due(record, now) or record.check_calls:
+            # as runs.retrieve shows it
+            record = yield from settle(context, record, request_options(args))
+        runs.append(record.run)
+    return Listing(data=runs, has_more=has_more)
 
 
 # --- tool outputs ---------------------------------------------------------------------------------
@@ -371,8 +333,10 @@ def _answer(store: Store, record: RunRecord, outputs: Mapping[str, str], *, now:
     with store.transaction(lock=record.thread_id):
         step_row = store.get("step", record.tool_step_id) if record.tool_step_id else None
         before = (record.to_row(), *([step_row] if step_row is not None else []))
-        record, closed = _close_tool_step(store, record, status="completed", outputs=outputs, now=now)
-        record = record.with_run(status="in_progress", required_action=None)
+        record, closed = close_tool_step(store, record, status="completed", outputs=outputs, now=now)
+        record = record.with_run(status="in_progress", required_action=None).model_copy(
+            update={"owner": this_process(), "deadline": now + TURN_LEASE_SECONDS}
+        )
         store.put(record.to_row())
     return _Resumed(record, {}, closed, NextTurn(before))
 
@@ -393,8 +357,8 @@ def submit_tool_outputs(context: Context, args: Mapping[str, Any]) -> Op[Run]:
     record, params, _, turn = yield from _resume(context, args)
     response = yield from send_turn(context, record, params, turn)
     record = yield from record_turn(context, record, response)
-    if record.status in _FAILED:
-        yield from keep_outputs(record, params)
+    if record.check_calls:
+        yield from answer_calls(context, record, request_options(args), submitted_outputs(params))
     return record.run
 
 
@@ -421,7 +385,7 @@ def stream_run(context: Context, args: Mapping[str, Any]) -> Op[None]:
         yield from emit(ThreadRunInProgress(data=record.run, event="thread.run.in_progress"))
         response = yield from stream_turn(context, record, params, FirstTurn())
     except StreamClosed:
-        yield from _abandon(context, record)
+        yield from _abandon(context, record, request_options(args))
         raise
     if response is not None:
         yield from _after_additional(context, record, response, args)
@@ -438,13 +402,15 @@ def stream_submit_tool_outputs(context: Context, args: Mapping[str, Any]) -> Op[
         yield from emit(ThreadRunInProgress(data=record.run, event="thread.run.in_progress"))
         yield from stream_turn(context, record, params, turn)
     except StreamClosed:
-        yield from _abandon(context, record)
+        yield from _abandon(context, record, request_options(args))
         raise
 
 
-def _abandon(context: Context, record: RunRecord) -> Op[None]:
+def _abandon(context: Context, record: RunRecord, options: Mapping[str, Any]) -> Op[None]:
     now = context.clock()
-    yield from local(lambda: abandon_run(context.store, record.id, now=now))
+    failed = yield from local(lambda: abandon_run(context.store, record.id, now=now))
+    if failed is not None:
+        yield from answer_calls(context, failed, options)
 
 
 # --- threads.create_and_run ----------------------------------------------------------------------

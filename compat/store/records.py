@@ -145,7 +145,12 @@ class RunRecord(BaseModel):
     - ``tool_step_id``: the ``tool_calls`` step waiting for the caller's outputs, if any, and
       ``tool_step_first`` whether it is its response's first step (the one that reports its usage);
     - ``reasoning_effort`` and ``tool_resources`` (assistant's, thread's, run's): what every later turn
-      sends again.
+      sends again;
+    - ``owner`` / ``deadline``: the process driving the run's current model turn (or answering its calls)
+      and when others may take over (see :mod:`compat.ops._owner`);
+    - ``check_calls``: the conversation may hold function calls of this run without outputs (the run
+      stopped waiting for them, or a turn failed midway): they are answered before the thread goes on;
+      ``pending_calls`` are those known to lack one (the calls a run waited for when it stopped waiting).
     """
 
     run: Run
@@ -155,6 +160,10 @@ class RunRecord(BaseModel):
     tool_step_first: bool = True
     reasoning_effort: str | None = None
     tool_resources: list[dict[str, Any] | None] = []
+    owner: str | None = None
+    deadline: int | None = None
+    check_calls: bool = False
+    pending_calls: list[str] = []
 
     @field_validator("run", mode="before")
     @classmethod
