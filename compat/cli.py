@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
+from pathlib import Path
 
 from .demo import run_streaming_weather, run_weather, weather_client
 
@@ -28,13 +30,91 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="talk to OpenAI with OPENAI_API_KEY and the default store instead of the offline emulator",
     )
+    _serve_parser(commands)
     return parser
+
+
+def _serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="serve the legacy Assistants REST API (any language's legacy code, OPENAI_BASE_URL=.../v1)",
+        description=(
+            "Serve the legacy Assistants REST API and SSE streams over the Responses and Conversations APIs, "
+            "with the callers' own credentials; every other /v1 path is forwarded to the upstream. "
+            "Needs the server extra: pip install 'assistants-compat[server]'."
+        ),
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument(
+        "--upstream",
+        metavar="URL",
+        help="the OpenAI API to call (default: $COMPAT_UPSTREAM_URL or https://api.openai.com/v1)",
+    )
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (share state: use PostgreSQL)")
+    serve.add_argument(
+        "--store", metavar="URL", help="the state store (default: $COMPAT_STORE_URL or the default SQLite file)"
+    )
+    serve.add_argument(
+        "--emulator",
+        action="store_true",
+        help="use an offline emulator of the Responses and Conversations APIs as the upstream",
+    )
+    serve.add_argument("--script", metavar="FILE", help="with --emulator: a JSON list of model turns to play first")
+    serve.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="allow browser calls from ORIGIN (repeatable; default: no CORS)",
+    )
+    serve.add_argument("--max-body-bytes", type=int, help="largest request body accepted (default: 32 MiB)")
+    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+
+
+def _serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if args.script and not args.emulator:
+        parser.error("--script needs --emulator")
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    try:
+        from .server._config import ServerConfig
+        from .server._run import RunOptions, run
+    except ImportError as exc:
+        print(f"assistants-compat serve needs the server extra: pip install 'assistants-compat[server]' ({exc})")
+        return 2
+    from .emulator import ScriptError
+
+    config = ServerConfig.from_env()
+    config = replace(
+        config,
+        upstream=args.upstream or config.upstream,
+        store_url=args.store or config.store_url,
+        cors_origins=tuple(args.cors_origin) or config.cors_origins,
+        max_body_bytes=args.max_body_bytes or config.max_body_bytes,
+    )
+    options = RunOptions(
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        emulator=args.emulator,
+        script=Path(args.script) if args.script else None,
+        log_level=args.log_level,
+    )
+    try:
+        run(config, options, echo=lambda line: print(f"assistants-compat: {line}", file=sys.stderr))
+    except ScriptError as exc:
+        print(f"assistants-compat serve: {exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the chosen command; returns the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        return _serve(parser, args)
     if args.command != "demo":
         parser.print_help()
         return 2
