@@ -52,6 +52,7 @@ __all__ = [
     "StreamClosed",
     "call",
     "emit",
+    "is_ambiguous",
     "write",
     "local",
     "open_stream",
@@ -166,6 +167,16 @@ def _never_left(error: Exception) -> bool:
     return isinstance(error, openai.APIConnectionError) and isinstance(
         error.__cause__, (httpx2.ConnectError, httpx2.ConnectTimeout)
     )
+
+
+def is_ambiguous(error: openai.APIError) -> bool:
+    """Whether a failed write may have taken effect: its answer was lost or garbled (a timeout, a cut
+    connection, a 5xx, a body that is not JSON), as opposed to a refusal or a request that never left."""
+    if isinstance(error, openai.APIStatusError):
+        return error.status_code >= 500
+    if isinstance(error, openai.APIConnectionError):
+        return not _never_left(error)
+    return isinstance(error, openai.APIResponseValidationError)
 
 
 def _without_retries(client: object) -> Api:

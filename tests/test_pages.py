@@ -90,7 +90,7 @@ def _messages(client: compat.OpenAI, async_client: compat.AsyncOpenAI, emulator:
 
 
 def _runs(client: compat.OpenAI, async_client: compat.AsyncOpenAI, emulator: Emulator) -> Listed:
-    assistant = client.beta.assistants.create(model="gpt-4o")
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Count.")
     thread = client.beta.threads.create()
     emulator.queue(Turn.text("one"), Turn.text("two"), Turn.text("three"))
     runs = client.beta.threads.runs
@@ -104,7 +104,7 @@ def _runs(client: compat.OpenAI, async_client: compat.AsyncOpenAI, emulator: Emu
 
 def _steps(client: compat.OpenAI, async_client: compat.AsyncOpenAI, emulator: Emulator) -> Listed:
     """One run of three steps: two tool-call turns, then the answer."""
-    assistant = client.beta.assistants.create(model="gpt-4o", tools=TOOLS)
+    assistant = client.beta.assistants.create(model="gpt-4o", tools=TOOLS, instructions="Look it up.")
     thread = client.beta.threads.create()
     emulator.queue(Turn.function_calls(("lookup", {})), Turn.function_calls(("lookup", {})), Turn.text("done"))
     runs = client.beta.threads.runs

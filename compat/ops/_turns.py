@@ -94,12 +94,22 @@ def _sent(context: Context, record: RunRecord, params: dict[str, Any], turn: Tur
             yield from _fail_turn(context, record, params, str(exc), turn)
             raise
         yield from local(lambda: _forget(context.store, record, turn))
-        if isinstance(exc, openai.NotFoundError):
+        if isinstance(exc, openai.NotFoundError) and _names_conversation(exc, record.thread_id):
             raise not_found(f"No thread found with id '{record.thread_id}'.") from exc
         raise
     except openai.APIError as exc:
         yield from _fail_turn(context, record, params, str(exc), turn)
         raise
+
+
+def _names_conversation(error: openai.NotFoundError, thread_id: str) -> bool:
+    """Whether a 404 is about the conversation (the thread), not e.g. an unknown model."""
+    raw: object = error.body
+    code = cast(Mapping[str, Any], raw).get("code") if isinstance(raw, Mapping) else None
+    if code is not None and "model" in str(code):
+        return False
+    text = str(error).lower()
+    return thread_id.lower() in text or "conversation" in text
 
 
 def send_turn(context: Context, record: RunRecord, params: dict[str, Any], turn: Turn) -> Op[Response]:

@@ -12,6 +12,7 @@ asked for is looked for, so ``has_more`` is exact.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -22,7 +23,7 @@ from openai.types.beta.threads import Message, MessageDeleted
 from openai.types.conversations import ConversationItem, Message as ConversationMessage
 
 from .._context import Context
-from .._effects import Op, call, local, write
+from .._effects import Op, call, is_ambiguous, local, write
 from .._errors import bad_request, not_found
 from ..store import Store
 from ..store.records import MessageRecord
@@ -31,6 +32,8 @@ from ..translate.to_conversations import message_to_item
 from ._common import Listing, list_args, metadata_of, request_options
 from .runs import ensure_no_active_run
 from .threads import retrieve_conversation, thread_not_found
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["create_message", "delete_message", "list_messages", "retrieve_message", "update_message"]
 
@@ -102,9 +105,17 @@ def create_message(context: Context, args: Mapping[str, Any]) -> Op[Message]:
         created = yield from write(
             lambda api: api.conversations.items.create(thread_id, items=[cast(Any, item)], **options)
         )
+        added = created.data[0]
     except openai.NotFoundError as error:
         raise thread_not_found(thread_id) from error
-    added = created.data[0]
+    except openai.APIError as error:
+        if not is_ambiguous(error):
+            raise
+        landed = yield from _landed(thread_id, item, options)
+        if landed is None:
+            raise
+        logger.info("the message reached conversation %s although its answer was lost: %s", thread_id, error)
+        added = landed
     if not isinstance(added, ConversationMessage):
         raise TypeError(f"the conversation answered a {added.type} item for a message")
     meta = MessageRecord(created_at=context.clock(), metadata=metadata)
@@ -148,6 +159,23 @@ def delete_message(context: Context, args: Mapping[str, Any]) -> Op[MessageDelet
     return MessageDeleted(id=item.id, object="thread.message.deleted", deleted=True)
 
 
+def _landed(thread_id: str, sent: Mapping[str, Any], options: Mapping[str, Any]) -> Op[ConversationItem | None]:
+    """The conversation's newest item when it is the message just sent (the answer to it was lost)."""
+    try:
+        page = yield from call(lambda api: api.conversations.items.list(thread_id, order="desc", limit=1, **options))
+    except openai.APIError:
+        return None
+    newest = page.data[0] if page.data else None
+    if not isinstance(newest, ConversationMessage) or newest.role != sent["role"]:
+        return None
+    parts = [part.model_dump(mode="json") for part in newest.content]
+    wanted = cast(Sequence[Mapping[str, Any]], sent["content"])
+    same = len(parts) == len(wanted) and all(
+        all(got.get(key) == value for key, value in part.items()) for got, part in zip(parts, wanted, strict=True)
+    )
+    return newest if same else None
+
+
 @dataclass(frozen=True)
 class _Walk:
     """One walk over a conversation's items: in ``order`` from ``start`` (exclusive) until ``stop``."""
@@ -185,6 +213,7 @@ def _items_page(
 def _walk(walk: _Walk, options: Mapping[str, Any]) -> Op[list[ConversationMessage]]:
     """Up to ``want`` kept message items, fetching item pages as long as needed."""
     found: list[ConversationMessage] = []
+    seen: set[str] = set()
     cursor = walk.start
     while True:
         page = yield from _items_page(walk, cursor, options)
@@ -198,6 +227,11 @@ def _walk(walk: _Walk, options: Mapping[str, Any]) -> Op[list[ConversationMessag
                     return found
         if not page.has_more or not data:
             return found
+        if data[-1].id == cursor or data[-1].id in seen:
+            # a server that ignores ``after`` answers the same page again: stop rather than loop
+            logger.warning("conversation %s: the item list made no progress past %s", walk.thread_id, cursor)
+            return found
+        seen.update(item.id for item in data if item.id is not None)
         cursor = data[-1].id
 
 

@@ -91,13 +91,16 @@ def _load(context: Context, args: Mapping[str, Any]) -> Op[RunRecord]:
 # --- a new run ------------------------------------------------------------------------------------
 
 
-def _new_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[RunRecord]:
-    """The record of a new run from the assistant's settings and the run's arguments (nothing stored)."""
+def _new_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[tuple[RunRecord, bool]]:
+    """The record of a new run from the assistant's settings and the run's arguments (nothing stored), and
+    whether the store knows messages of the thread."""
 
-    def read(store: Store) -> tuple[StoredRecord, dict[str, Any]]:
-        return require(store, "assistant", args["assistant_id"]), stored_resources(store, thread_id)
+    def read(store: Store) -> tuple[StoredRecord, dict[str, Any], bool]:
+        assistant = require(store, "assistant", args["assistant_id"])
+        known = bool(store.list("message", parent_id=thread_id, limit=1))
+        return assistant, stored_resources(store, thread_id), known
 
-    assistant, thread_resources = yield from local(lambda: read(context.store))
+    assistant, thread_resources, has_messages = yield from local(lambda: read(context.store))
     run = legacy.run_from_params(
         run_id=context.ids("run"),
         thread_id=thread_id,
@@ -108,11 +111,12 @@ def _new_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[Ru
     )
     # the legacy Run shows these two, but the SDK's Run type has no field for them
     extra = run.model_extra or {}
-    return RunRecord(
+    record = RunRecord(
         run=run,
         reasoning_effort=extra.get("reasoning_effort"),
         tool_resources=[assistant.data.get("tool_resources"), thread_resources or None, extra.get("tool_resources")],
     )
+    return record, has_messages
 
 
 def _message_items(messages: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
@@ -134,16 +138,23 @@ def _insert(store: Store, record: RunRecord) -> None:
         store.put(record.to_row())
 
 
+_NOTHING_TO_ANSWER = "Run creation requires a Thread with a user message or an assistant with instructions."
+
+
 def _begin(
-    context: Context, thread_id: str, args: Mapping[str, Any], *, queued: bool = False
+    context: Context, thread_id: str, args: Mapping[str, Any], *, queued: bool = False, new_thread: bool = False
 ) -> Op[tuple[RunRecord, dict[str, Any]]]:
     """Validate, guard, insert the run; the record and the first request.
 
     The run is stored ``in_progress``, or ``queued`` when the caller moves it on itself (a stream, which
-    shows the ``queued`` run first).
+    shows the ``queued`` run first). ``new_thread``: the thread was just made by ``create_and_run`` (its
+    messages are known).
     """
-    record = yield from _new_run(context, thread_id, args)
+    record, has_messages = yield from _new_run(context, thread_id, args)
     input_items = _message_items(args.get("additional_messages"))
+    if not record.run.instructions and not input_items and not new_thread and not has_messages:
+        # nothing in the store: the thread is empty, or its messages were added without the shim
+        yield from _require_user_message(thread_id, request_options(args))
     # an active run past its deadline expires first; the legacy API refused a second active run
     yield from _settle_latest(context, thread_id, args)
     now = context.clock()
@@ -154,9 +165,30 @@ def _begin(
     return record, turn_request(record, input_items, request_options(args))
 
 
+def _require_user_message(thread_id: str, options: Mapping[str, Any]) -> Op[None]:
+    """The legacy 400 for a run with nothing to answer: no instructions and no user message in the thread."""
+    page = yield from call(lambda api: api.conversations.items.list(thread_id, order="desc", limit=100, **options))
+    if not any(item.type == "message" and item.role == "user" for item in page.data):
+        raise bad_request(_NOTHING_TO_ANSWER)
+
+
+def _check_new_thread(assistant: Mapping[str, Any], args: Mapping[str, Any]) -> None:
+    """``create_and_run``'s version of the rule above, before the thread exists."""
+    thread = cast(Mapping[str, Any], args.get("thread") or {})
+    messages = cast(Sequence[Mapping[str, Any]], thread.get("messages") or [])
+    if not (args.get("instructions") or assistant.get("instructions")) and not any(
+        message.get("role") == "user" for message in messages
+    ):
+        raise bad_request(_NOTHING_TO_ANSWER)
+
+
 def create_run(context: Context, args: Mapping[str, Any]) -> Op[Run]:
     """``runs.create`` without streaming: one model turn, the run in the state it reached."""
-    record, params = yield from _begin(context, args["thread_id"], args)
+    return (yield from _create_run(context, args, new_thread=False))
+
+
+def _create_run(context: Context, args: Mapping[str, Any], *, new_thread: bool) -> Op[Run]:
+    record, params = yield from _begin(context, args["thread_id"], args, new_thread=new_thread)
     response = yield from send_turn(context, record, params, FirstTurn())
     record = yield from record_turn(context, record, response)
     yield from _after_additional(context, record, response, args)
@@ -375,7 +407,11 @@ def submit_tool_outputs_and_poll(context: Context, args: Mapping[str, Any]) -> O
 
 def stream_run(context: Context, args: Mapping[str, Any]) -> Op[None]:
     """``runs.create(stream=True)``: the legacy events of one streamed model turn."""
-    record, params = yield from _begin(context, args["thread_id"], args, queued=True)
+    return (yield from _stream_run(context, args, new_thread=False))
+
+
+def _stream_run(context: Context, args: Mapping[str, Any], *, new_thread: bool) -> Op[None]:
+    record, params = yield from _begin(context, args["thread_id"], args, queued=True, new_thread=new_thread)
     try:
         yield from emit(ThreadRunCreated(data=record.run, event="thread.run.created"))
         yield from emit(ThreadRunQueued(data=record.run, event="thread.run.queued"))
@@ -424,14 +460,15 @@ def _thread_args(args: Mapping[str, Any]) -> dict[str, Any]:
 
 def _new_thread(context: Context, args: Mapping[str, Any]) -> Op[Thread]:
     """The thread of ``create_and_run``, once its assistant is known to exist (the arguments are checked)."""
-    yield from local(lambda: require(context.store, "assistant", args["assistant_id"]))
+    assistant = yield from local(lambda: require(context.store, "assistant", args["assistant_id"]))
+    _check_new_thread(assistant.data, args)
     return (yield from create_thread(context, _thread_args(args)))
 
 
 def create_thread_and_run(context: Context, args: Mapping[str, Any]) -> Op[Run]:
     """``threads.create_and_run``: a new thread (conversation), then one run on it."""
     thread = yield from _new_thread(context, args)
-    return (yield from create_run(context, {**args, "thread_id": thread.id}))
+    return (yield from _create_run(context, {**args, "thread_id": thread.id}, new_thread=True))
 
 
 def create_thread_and_run_poll(context: Context, args: Mapping[str, Any]) -> Op[Run]:
@@ -446,4 +483,4 @@ def stream_thread_and_run(context: Context, args: Mapping[str, Any]) -> Op[None]
     """``threads.create_and_run(stream=True)``: ``thread.created``, then the run's legacy events."""
     thread = yield from _new_thread(context, args)
     yield from emit(ThreadCreated(data=thread, event="thread.created"))
-    yield from stream_run(context, {**args, "thread_id": thread.id})
+    yield from _stream_run(context, {**args, "thread_id": thread.id}, new_thread=True)

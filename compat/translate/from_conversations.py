@@ -13,6 +13,7 @@ Rules:
 - ``user`` items: ``input_text`` → ``text``; ``input_image`` with ``file_id`` → ``image_file``, with
   ``image_url`` → ``image_url`` (``detail`` carried when legacy knows it). Their status is the item's
   status and they have no completion time, as legacy user messages.
+- An item without a status (servers other than OpenAI answer ``null``) is a ``completed`` message.
 - Content parts with no legacy form (``input_file``, ...) are dropped with a log line.
 - ``created_at``, ``metadata``, ``attachments``, ``assistant_id`` and ``run_id`` come from the caller
   (the message's store record, or the conversation's ``created_at`` and nothing else for an item added
@@ -105,7 +106,8 @@ def _output_message(item: ConversationMessage) -> ResponseOutputMessage:
             parts.append(part)
         else:
             logger.info("dropping a %s part of an assistant message", part.type)
-    return ResponseOutputMessage(id=item.id, type="message", role="assistant", status=item.status, content=parts)
+    status = item.status or "completed"
+    return ResponseOutputMessage(id=item.id, type="message", role="assistant", status=status, content=parts)
 
 
 def item_to_message(
@@ -147,7 +149,7 @@ def item_to_message(
             content=_user_content(item.content),
             attachments=[],
             metadata=dict(metadata or {}),
-            status=item.status,
+            status=item.status or "completed",
             completed_at=completed_at,
             incomplete_at=incomplete_at,
             incomplete_details=None,

@@ -377,7 +377,7 @@ def test_a_run_function_without_parameters_gets_the_empty_schema(client: compat.
     recorded = next(d for n, d in stream if n == "thread.run.created")
     emulator.queue(Turn.text("Hello!"))
     assistant = client.beta.assistants.create(model="gpt-4o")
-    thread = client.beta.threads.create()
+    thread = client.beta.threads.create(messages=[{"role": "user", "content": "What is the weather?"}])
     run = client.beta.threads.runs.create(thread_id=thread.id, assistant_id=assistant.id, tools=[WEATHER_TOOL])
     assert _dict(run)["tools"] == recorded["tools"]
 
