@@ -23,6 +23,7 @@ from typing import Any, NoReturn
 import httpx2
 import openai
 import pytest
+from pg_server import postgres_url_or_skip
 
 import compat
 from compat.emulator import Emulator, counter_ids, fixed_clock, serve
@@ -158,3 +159,9 @@ def legacy_client(
         client.compat_context.store.close()
         if server is not None:
             server.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A DSN for one throwaway PostgreSQL server per session (skipped without binaries, failed when ``CI`` is set)."""
+    yield from postgres_url_or_skip()

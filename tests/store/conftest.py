@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from pg_server import postgres_url_or_skip
 
 from compat.store import Store
 from compat.store.sqlite import SQLiteStore
@@ -23,12 +22,6 @@ BACKENDS = [
     "sqlite-memory",
     pytest.param("postgres", marks=pytest.mark.postgres),
 ]
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A DSN for a throwaway PostgreSQL server (skipped without binaries, failed when ``CI`` is set)."""
-    yield from postgres_url_or_skip()
 
 
 @pytest.fixture(params=BACKENDS)
