@@ -10,24 +10,27 @@ it). ``Handling`` says what becomes of it:
 
 A parameter may be supported for some values only: ``reject`` then inspects the value and returns the
 reason it cannot be honoured (or ``None``). Every parameter of a given name is checked by the same
-validator on every method (:data:`VALIDATORS`, rules in :mod:`compat.validate`). :func:`check` is the one
-place arguments are checked, before any request is sent or anything is stored; ``MIGRATION.md`` shows
-:func:`markdown_table`.
+validator on every method (:data:`VALIDATORS`, rules and wording in :mod:`compat.validate`); ``None``
+means the default unless the row is not ``nullable`` (the spec allows no null there and the operations
+could not honour one). The ids of a method's URL (:data:`PATH_IDS`) are checked first, as the SDK checks
+them. :func:`check` is the one place arguments are checked, before any request is sent or anything is
+stored; ``MIGRATION.md`` shows :func:`markdown_table`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, cast
 
 from . import validate as v
-from ._errors import bad_request, no_raw_response
+from ._errors import bad_request, no_raw_response, not_found
 
 _RAW_RESPONSE_HEADER = "x-stainless-raw-response"  # set by the SDK's raw and streaming-response wrappers
 
-__all__ = ["PARAMETERS", "VALIDATORS", "Handling", "Parameter", "check", "markdown_table"]
+__all__ = ["PARAMETERS", "PATH_IDS", "VALIDATORS", "Handling", "Parameter", "check", "markdown_table"]
 
 
 class Handling(str, Enum):
@@ -43,7 +46,7 @@ Reject = Callable[[Any], "str | None"]
 
 @dataclass(frozen=True)
 class Parameter:
-    """One parameter of one legacy method (``method`` as ``"runs.create"``)."""
+    """One parameter of one legacy method (``method`` as ``"runs.create"``); ``nullable``: ``None`` is the default."""
 
     method: str
     name: str
@@ -51,32 +54,38 @@ class Parameter:
     how: str
     reject: Reject | None = None
     validate: v.Validator | None = None
-
-
-def _thread(value: object, param: str, args: Mapping[str, Any]) -> None:
-    """``create_and_run``'s ``thread``: its messages, metadata and tool resources."""
-    if value is None:
-        return
-    if not isinstance(value, Mapping):
-        raise bad_request(f"Invalid type for '{param}': expected an object.", param=param)
-    thread = cast(Mapping[str, Any], value)
-    v.thread_messages(thread.get("messages"), f"{param}.messages", args)
-    v.metadata(thread.get("metadata"), f"{param}.metadata", args)
-    v.tool_resources(thread.get("tool_resources"), f"{param}.tool_resources", args)
+    nullable: bool = True
 
 
 VALIDATORS: dict[str, v.Validator] = {
+    "additional_instructions": v.string(),
     "additional_messages": v.thread_messages,
+    "after": v.string(),
+    "assistant_id": v.string(),
+    "attachments": v.attachments,
+    "before": v.string(),
     "content": v.message_content,
+    "description": v.string(512),
+    "event_handler": v.event_handler,
+    "include": v.include,
+    "instructions": v.string(256_000),
     "limit": v.limit,
+    "max_completion_tokens": v.integer_at_least(1),
+    "max_prompt_tokens": v.integer_at_least(256),
     "messages": v.thread_messages,
     "metadata": v.metadata,
     "model": v.model,
+    "name": v.string(256),
     "order": v.order,
+    "parallel_tool_calls": v.boolean,
+    "poll_interval_ms": v.integer_at_least(0),
+    "reasoning_effort": v.reasoning_effort,
     "response_format": v.response_format,
     "role": v.role,
+    "run_id": v.string(),
+    "stream": v.boolean,
     "temperature": v.number_between(0, 2),
-    "thread": _thread,
+    "thread": v.thread,
     "tool_choice": v.tool_choice,
     "tool_outputs": v.tool_outputs,
     "tool_resources": v.tool_resources,
@@ -87,9 +96,29 @@ VALIDATORS: dict[str, v.Validator] = {
 """The check of every parameter of that name, whatever the method (the same policy everywhere)."""
 
 
+_NEVER_NULL = frozenset(
+    {"assistant_id", "content", "limit", "order", "parallel_tool_calls", "poll_interval_ms", "role", "tool_outputs"}
+)
+_NOT_NULL_ON: dict[str, frozenset[str]] = {
+    "assistants.create": frozenset({"model", "tools"}),
+    "assistants.update": frozenset({"model", "tools"}),
+}
+"""Where ``None`` is refused (``Invalid type for 'model': expected a string, but got null instead.``): the
+spec allows no null there and the operations could not honour one. Elsewhere ``None`` means the default."""
+
+
 def _params(method: str, *rows: tuple[str, Handling, str] | tuple[str, Handling, str, Reject]) -> list[Parameter]:
+    not_null = _NEVER_NULL | _NOT_NULL_ON.get(method, frozenset())
     return [
-        Parameter(method, row[0], row[1], row[2], row[3] if len(row) == 4 else None, VALIDATORS.get(row[0]))
+        Parameter(
+            method,
+            row[0],
+            row[1],
+            row[2],
+            row[3] if len(row) == 4 else None,
+            VALIDATORS.get(row[0]),
+            nullable=row[0] not in not_null,
+        )
         for row in rows
     ]
 
@@ -110,7 +139,7 @@ def _method(method: str, *rows: tuple[str, Handling, str] | tuple[str, Handling,
 
 
 def _not_last_messages(value: Any) -> str | None:
-    strategy = cast(Mapping[str, Any], value or {})
+    strategy = cast(Mapping[str, Any], v.as_json(value) or {})
     if strategy.get("type", "auto") == "auto":
         return None
     return (
@@ -274,15 +303,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         ("thread_id", N, "the conversation id"),
         ("content", N, "text → `input_text` (user) / `output_text` (assistant); images → `input_image`"),
         ("role", N, "the item's role: `user` or `assistant`"),
-        (
-            "attachments",
-            E,
-            "only `None` or `[]`",
-            _empty_only(
-                "is not yet supported: the legacy API attached files to the thread's vector store or code "
-                "interpreter; upload them with the files API and name them in `tool_resources`"
-            ),
-        ),
+        ("attachments", E, "only `None` or `[]`: files attached to messages are not yet supported"),
         ("metadata", E, "kept in the local store: conversation items have no metadata"),
     ),
     *_method(
@@ -363,29 +384,66 @@ def lookup(method: str, name: str) -> Parameter:
     return _BY_KEY[(method, name)]
 
 
+_ID_NOUNS = {"thread_id": "thread", "run_id": "run", "message_id": "message", "step_id": "run step"}
+_UNSAFE_ID = re.compile(r"[/?#%\\\s\x00-\x1f\x7f]|^\.{1,2}$")
+
+
+def _path_ids(method: str) -> tuple[str, ...]:
+    """The ids the SDK puts in the method's URL, in the order it checks them.
+
+    ``assistant_id`` is a path id of ``assistants.*`` only (a body field of runs), ``run_id`` a query
+    field of ``messages.list``; ``submit_tool_outputs_stream`` checks ``run_id`` before ``thread_id``.
+    """
+    nouns = {**_ID_NOUNS, "assistant_id": "assistant"} if method.startswith("assistants.") else _ID_NOUNS
+    names = tuple(name for name in nouns if (method, name) in _BY_KEY and (method, name) != ("messages.list", "run_id"))
+    return tuple(reversed(names)) if method == "runs.submit_tool_outputs_stream" else names
+
+
+PATH_IDS: dict[str, tuple[str, ...]] = {p.method: _path_ids(p.method) for p in PARAMETERS}
+"""Per method, the ids of its URL: checked first, as the SDK checks them before building the request."""
+
+
+def _check_path_ids(method: str, arguments: Mapping[str, Any]) -> None:
+    """The SDK's ``ValueError`` for an empty id; the legacy 404 for an id no object can have.
+
+    An id that is not a string, or holds what would change the URL (``/``, ``?``, ``#``, ``%``, ``..``,
+    spaces or control characters), names no object: ``No thread found with id 'a/b'.``, and nothing is sent.
+    """
+    for name in PATH_IDS.get(method, ()):
+        value = arguments.get(name)
+        if not value:
+            raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
+        if not isinstance(value, str) or _UNSAFE_ID.search(value):
+            noun = "assistant" if name == "assistant_id" else _ID_NOUNS[name]
+            raise not_found(f"No {noun} found with id '{value}'.")
+
+
 def check(method: str, arguments: Mapping[str, Any]) -> None:
     """Reject, before any I/O, every given argument the table cannot honour.
 
-    Raises ``openai.BadRequestError`` naming the parameter: for ``unsupported`` rows always, for rows with
-    a ``reject`` predicate when it objects to the value, for values their validator refuses (with the
-    legacy wording), and for names the table does not know; and
-    ``NotImplementedError`` for a call made through the SDK's ``with_raw_response`` /
-    ``with_streaming_response`` views of the client (``client.beta.with_raw_response.assistants...``), which
-    mark their calls with a header.
+    In order: the ids of the URL (:data:`PATH_IDS`: the SDK's ``ValueError`` for an empty one, the legacy
+    404 for one no object can have); ``NotImplementedError`` for a call made through the SDK's
+    ``with_raw_response`` / ``with_streaming_response`` views of the client
+    (``client.beta.with_raw_response.assistants...``), which mark their calls with a header; then each
+    argument: ``openai.BadRequestError`` with the legacy wording for a name the table does not know and
+    for a value its validator refuses (``None`` only where the row is not ``nullable``, elsewhere it means
+    the default), then naming the parameter for ``unsupported`` rows and for values a ``reject``
+    predicate objects to.
     """
+    _check_path_ids(method, arguments)
     if _asks_for_raw_response(arguments.get("extra_headers")):
         raise no_raw_response(f"{method} through with_raw_response / with_streaming_response")
     for name, value in arguments.items():
         row = _BY_KEY.get((method, name))
         if row is None:
-            raise bad_request(f"Unknown parameter: '{name}' is not a parameter of {method}.", param=name)
+            raise v.unknown(name)
+        if row.validate is not None and (value is not None or not row.nullable):
+            row.validate(value, name, arguments)
         if row.handling is Handling.UNSUPPORTED and row.reject is None:
             raise bad_request(f"{method}: '{name}' is not supported by assistants-compat: {row.how}", param=name)
         reason = row.reject(value) if row.reject is not None else None
         if reason is not None:
             raise bad_request(f"{method}: '{name}' {reason}", param=name)
-        if row.validate is not None:
-            row.validate(value, name, arguments)
 
 
 def _asks_for_raw_response(headers: object) -> bool:
