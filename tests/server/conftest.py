@@ -1,14 +1,17 @@
 """Fixtures of the server tests: an emulator served on 127.0.0.1 as the upstream, the server in front of it
-(uvicorn in a thread, a SQLite store in ``tmp_path``), and raw HTTP clients for it."""
+(uvicorn in a thread, a SQLite store in ``tmp_path``), raw HTTP clients for it, and a fresh PostgreSQL
+database per test on a throwaway server (see ``tests/pg_server.py``)."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
+from pg_server import postgres_url_or_skip
 
 from compat.emulator import Emulator, serve
 from compat.server import ServerConfig, create_app
@@ -64,3 +67,22 @@ def anonymous(server: str) -> Iterator[httpx2.Client]:
     """Raw HTTP to the server without any key."""
     with httpx2.Client(base_url=server, timeout=30) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A DSN of a throwaway PostgreSQL server (skipped without binaries, failed when ``CI`` is set)."""
+    yield from postgres_url_or_skip()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """A fresh, empty database on the throwaway server, dropped afterwards."""
+    import psycopg
+
+    name = f"server_{secrets.token_hex(6)}"
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield postgres_server.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
