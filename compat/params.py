@@ -30,7 +30,7 @@ from ._errors import bad_request, no_raw_response, not_found
 
 _RAW_RESPONSE_HEADER = "x-stainless-raw-response"  # set by the SDK's raw and streaming-response wrappers
 
-__all__ = ["PARAMETERS", "PATH_IDS", "VALIDATORS", "Handling", "Parameter", "check", "markdown_table"]
+__all__ = ["PARAMETERS", "PATH_IDS", "VALIDATORS", "Handling", "Parameter", "check", "check_path_ids", "markdown_table"]
 
 
 class Handling(str, Enum):
@@ -403,9 +403,11 @@ PATH_IDS: dict[str, tuple[str, ...]] = {p.method: _path_ids(p.method) for p in P
 """Per method, the ids of its URL: checked first, as the SDK checks them before building the request."""
 
 
-def _check_path_ids(method: str, arguments: Mapping[str, Any]) -> None:
+def check_path_ids(method: str, arguments: Mapping[str, Any]) -> None:
     """The SDK's ``ValueError`` for an empty id; the legacy 404 for an id no object can have.
 
+    :func:`check` runs this first; it is public for callers that check the other arguments later, as the
+    async ``list`` does (the SDK raises this ``ValueError`` when ``list`` is called, not when it is awaited).
     An id that is not a string, or holds what would change the URL (``/``, ``?``, ``#``, ``%``, ``..``,
     spaces or control characters), names no object: ``No thread found with id 'a/b'.``, and nothing is sent.
     """
@@ -430,7 +432,7 @@ def check(method: str, arguments: Mapping[str, Any]) -> None:
     the default), then naming the parameter for ``unsupported`` rows and for values a ``reject``
     predicate objects to.
     """
-    _check_path_ids(method, arguments)
+    check_path_ids(method, arguments)
     if _asks_for_raw_response(arguments.get("extra_headers")):
         raise no_raw_response(f"{method} through with_raw_response / with_streaming_response")
     for name, value in arguments.items():

@@ -14,7 +14,9 @@ required parameter``, ``Unknown parameter``); the SDK's own ``ValueError`` for a
 
 from __future__ import annotations
 
+import inspect
 import sqlite3
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -1264,6 +1266,46 @@ def test_every_parameter_but_the_ids_and_request_options_has_a_rule() -> None:
     are the HTTP client's."""
     unchecked = {p.name for p in params.PARAMETERS if p.validate is None}
     assert unchecked == {"thread_id", "message_id", "step_id", "extra_headers", "extra_query", "extra_body", "timeout"}
+
+
+_FILLERS: dict[str, object] = {
+    "model": "gpt-4o",
+    "role": "user",
+    "content": "x",
+    "assistant_id": "asst_1",
+    "tool_outputs": [],
+}
+_EMPTY_ID_CALLS = [(method, empty) for method, ids in params.PATH_IDS.items() if ids for empty in (*ids, "every id")]
+
+
+def _resource(beta: Any, method: str) -> Any:
+    """``beta.threads.runs.create`` for ``"runs.create"``."""
+    resource, name = method.split(".")
+    path = {"messages": "threads.messages", "runs": "threads.runs", "steps": "threads.runs.steps"}
+    target = beta
+    for part in path.get(resource, resource).split("."):
+        target = getattr(target, part)
+    return getattr(target, name)
+
+
+@pytest.mark.parametrize(("method", "empty"), _EMPTY_ID_CALLS, ids=[f"{m}: {e}" for m, e in _EMPTY_ID_CALLS])
+def test_an_empty_id_is_the_sdks_own_value_error(method: str, empty: str, world: World) -> None:
+    """The same ``ValueError`` as the SDK's method raises, for the same id (the SDK's order when all are empty)."""
+    sdk = openai.OpenAI(api_key="test", base_url="http://127.0.0.1:9/v1", max_retries=0)
+    sdk_method = _resource(sdk.beta, method)
+    signature = inspect.signature(sdk_method)
+    required = [p.name for p in signature.parameters.values() if p.default is inspect.Parameter.empty]
+    ids = params.PATH_IDS[method]
+    kwargs = {name: _FILLERS.get(name, f"{name}_1") for name in required}
+    kwargs.update({name: "" if empty in (name, "every id") else f"{name}_1" for name in ids})
+
+    with pytest.raises(ValueError) as theirs, warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # the SDK's mark on the legacy methods
+        sdk_method(**kwargs)
+    with pytest.raises(ValueError) as ours:
+        _resource(world.beta, method)(**kwargs)
+    assert str(ours.value) == str(theirs.value)
+    assert str(ours.value).startswith(f"Expected a non-empty value for `{empty if empty != 'every id' else ids[0]}`")
 
 
 def test_the_sdks_own_models_are_read_as_their_json(world: World) -> None:
