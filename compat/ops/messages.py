@@ -217,7 +217,7 @@ def _walk(walk: _Walk, options: Mapping[str, Any]) -> Op[list[ConversationMessag
     cursor = walk.start
     while True:
         page = yield from _items_page(walk, cursor, options)
-        data: list[ConversationItem] = list(page.data)
+        data = _after_cursor(list(page.data), cursor)
         for item in data:
             if item.id == walk.stop:
                 return found
@@ -233,6 +233,12 @@ def _walk(walk: _Walk, options: Mapping[str, Any]) -> Op[list[ConversationMessag
             return found
         seen.update(item.id for item in data if item.id is not None)
         cursor = data[-1].id
+
+
+def _after_cursor(data: list[ConversationItem], cursor: str | None) -> list[ConversationItem]:
+    """The items past ``cursor``: a server that ignores ``after`` answers from the start again."""
+    ids = [item.id for item in data]
+    return data[ids.index(cursor) + 1 :] if cursor is not None and cursor in ids else data
 
 
 def _run_messages(store: Store, thread_id: str, run_id: str | None) -> frozenset[str] | None:
