@@ -131,10 +131,8 @@ def _insert(store: Store, record: RunRecord) -> None:
     thread_id = record.thread_id
     with store.transaction(lock=thread_id):
         row = latest_run(store, thread_id)
-        if row is not None:
-            latest = RunRecord.from_row(row)
-            if latest.status in ACTIVE:
-                raise bad_request(f"Thread {thread_id} already has an active run {latest.id}.")
+        if row is not None and row.data["run"]["status"] in ACTIVE:
+            raise bad_request(f"Thread {thread_id} already has an active run {row.id}.")
         store.put(record.to_row())
 
 
@@ -231,11 +229,16 @@ def ensure_no_active_run(context: Context, thread_id: str, *, action: str, args:
 
 
 def _settle_latest(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[RunRecord | None]:
-    """The thread's latest run, expired first when its time has passed."""
+    """The thread's latest run, settled first, when it may still matter (active, or calls to answer)."""
     row = yield from local(lambda: latest_run(context.store, thread_id))
-    if row is None:
+    if row is None or not _may_need_settling(row):
         return None
     return (yield from settle(context, RunRecord.from_row(row), request_options(args)))
+
+
+def _may_need_settling(row: StoredRecord) -> bool:
+    """Whether a stored run is still active or has calls to answer (else it is final: nothing to read)."""
+    return row.data["run"]["status"] in ACTIVE or bool(row.data.get("check_calls"))
 
 
 # --- reading, polling, updating, cancelling -------------------------------------------------------
