@@ -19,7 +19,7 @@ from openai._client import (
 )
 from openai._compat import cached_property
 
-from ._context import Context, tenant_name
+from ._context import Context, Opener, tenant_name
 from .resources.beta import AsyncBeta, Beta
 from .store import Store, open_store
 
@@ -29,23 +29,27 @@ StoreLike = Store | str | None
 """A store, a store URL, or ``None`` for ``COMPAT_STORE_URL`` / the default SQLite file."""
 
 
-def _context(client: openai.OpenAI | openai.AsyncOpenAI, store: StoreLike, tenant: str | None) -> Context:
-    """The context of ``client``: the store (opened from a URL when needed) scoped to the client's tenant.
+def _context(client: openai.OpenAI | openai.AsyncOpenAI, store: StoreLike | Opener, tenant: str | None) -> Context:
+    """The context of ``client``: the store (opened from a URL on first use) scoped to the client's tenant.
 
     A store handle that is already scoped (``store.for_tenant(...)``) is used as it is.
     """
-    root = store if isinstance(store, Store) else open_store(store)
-    if root.tenant:
-        return Context(root)
+    if isinstance(store, Store) and store.tenant:
+        return Context(store)
+    opener = store if isinstance(store, Opener) else Opener(_open(store))
     api_key, organization, project = client.api_key, client.organization, client.project
     base_url = str(client.base_url)
 
-    def tenant_of(store: Store) -> str:
+    def tenant_of(root: Store) -> str:
         return tenant_name(
-            store, name=tenant, api_key=api_key, organization=organization, project=project, base_url=base_url
+            root, name=tenant, api_key=api_key, organization=organization, project=project, base_url=base_url
         )
 
-    return Context(root, tenant=tenant_of)
+    return Context(opener, tenant=tenant_of)
+
+
+def _open(store: Store | str | None) -> Callable[[], Store]:
+    return (lambda: store) if isinstance(store, Store) else (lambda: open_store(store))
 
 
 class OpenAI(openai.OpenAI):
@@ -100,7 +104,7 @@ class OpenAI(openai.OpenAI):
             _strict_response_validation=_strict_response_validation,
             _enforce_credentials=_enforce_credentials,
         )
-        self._compat_store_arg: StoreLike = store
+        self._compat_store_arg: StoreLike | Opener = store
         self._compat_tenant = tenant
 
     @cached_property
@@ -115,7 +119,7 @@ class OpenAI(openai.OpenAI):
     def copy(self, **kwargs: Any) -> OpenAI:  # pyright: ignore[reportIncompatibleMethodOverride]
         """``openai.OpenAI.copy`` that keeps this client's store (and its tenant, unless the credentials change)."""
         copied = super().copy(**kwargs)
-        copied._compat_store_arg = self.compat_context.root
+        copied._compat_store_arg = self.compat_context.store_for_copies
         copied._compat_tenant = self._compat_tenant
         return copied
 
@@ -170,7 +174,7 @@ class AsyncOpenAI(openai.AsyncOpenAI):
             _strict_response_validation=_strict_response_validation,
             _enforce_credentials=_enforce_credentials,
         )
-        self._compat_store_arg: StoreLike = store
+        self._compat_store_arg: StoreLike | Opener = store
         self._compat_tenant = tenant
 
     @cached_property
@@ -185,7 +189,7 @@ class AsyncOpenAI(openai.AsyncOpenAI):
     def copy(self, **kwargs: Any) -> AsyncOpenAI:  # pyright: ignore[reportIncompatibleMethodOverride]
         """``openai.AsyncOpenAI.copy`` that keeps this client's store (and tenant, unless the credentials change)."""
         copied = super().copy(**kwargs)
-        copied._compat_store_arg = self.compat_context.root
+        copied._compat_store_arg = self.compat_context.store_for_copies
         copied._compat_tenant = self._compat_tenant
         return copied
 

@@ -24,7 +24,7 @@ from openai import NotGiven, Omit
 
 from .store import Store
 
-__all__ = ["TENANT_ENV_VAR", "Context", "given", "new_id", "now", "tenant_name"]
+__all__ = ["TENANT_ENV_VAR", "Context", "Opener", "given", "new_id", "now", "tenant_name"]
 
 TENANT_ENV_VAR = "COMPAT_TENANT"
 
@@ -72,16 +72,34 @@ def tenant_name(
     return f"key:{digest[:32]}"
 
 
+class Opener:
+    """A store opened on first use, once, however many contexts share it (the store URL of a client and of
+    its copies)."""
+
+    def __init__(self, open_store: Callable[[], Store]) -> None:
+        """``open_store`` opens the store (it may block: open the store inside a store effect)."""
+        self._open = open_store
+        self._store: Store | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Store:
+        """The store, opened now if it was not yet."""
+        with self._lock:
+            if self._store is None:
+                self._store = self._open()
+            return self._store
+
+
 class Context:
     """The store, scoped to the client's tenant, plus injectable clock and ids (tests pass deterministic ones).
 
-    The tenant is resolved on the first use of :attr:`store`, which operations make inside a store effect:
-    with the async client that is off the event loop, like every other store call.
+    The store is opened and the tenant resolved on the first use of :attr:`store`, which operations make
+    inside a store effect: with the async client that is off the event loop, like every other store call.
     """
 
     def __init__(
         self,
-        store: Store,
+        store: Store | Opener,
         *,
         tenant: Callable[[Store], str] | None = None,
         clock: Callable[[], int] = now,
@@ -89,12 +107,17 @@ class Context:
     ) -> None:
         """``store`` as given (already scoped, or the only tenant's) unless ``tenant`` names the tenant of
         the store's records: then :attr:`store` is ``store.for_tenant(tenant(store))``."""
-        self.root = store
+        self.opener = store if isinstance(store, Opener) else Opener(lambda: store)
         self.clock = clock
         self.ids = ids
         self._tenant = tenant
-        self._scoped: Store | None = store if tenant is None else None
+        self._scoped: Store | None = None
         self._lock = threading.Lock()
+
+    @property
+    def store_for_copies(self) -> Store | Opener:
+        """What a copy of the client shares: the opener (its tenant may differ), or a store scoped by hand."""
+        return self.opener if self._tenant is not None else self.store
 
     @property
     def store(self) -> Store:
@@ -103,8 +126,8 @@ class Context:
         if scoped is None:
             with self._lock:
                 if self._scoped is None:
-                    assert self._tenant is not None
-                    self._scoped = self.root.for_tenant(self._tenant(self.root))
+                    root = self.opener()
+                    self._scoped = root if self._tenant is None else root.for_tenant(self._tenant(root))
                 scoped = self._scoped
         return scoped
 
