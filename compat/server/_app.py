@@ -30,7 +30,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from .._client import AsyncOpenAI
@@ -39,8 +39,9 @@ from ._config import ServerConfig
 from ._credentials import ClientCache, Credentials
 from ._errors import body_too_large, error_of, invalid_beta, invalid_json, invalid_url
 from ._proxy import forward, upstream_target
+from ._responses import LegacyJSONResponse
 from ._routes import OPERATIONS, Operation
-from ._sse import dumps, event_stream_response
+from ._sse import event_stream_response
 
 __all__ = ["ServerState", "create_app", "error_response", "forward_endpoint", "legacy_endpoint", "read_limited"]
 
@@ -57,13 +58,6 @@ class ServerState:
     store: Store
     http: httpx2.AsyncClient
     clients: ClientCache
-
-
-class LegacyJSONResponse(JSONResponse):
-    """JSON as the legacy API wrote it: UTF-8, non-ASCII characters as they are."""
-
-    def render(self, content: Any) -> bytes:
-        return dumps(content).encode()
 
 
 def create_app(

@@ -24,9 +24,10 @@ from collections.abc import AsyncIterator
 import anyio
 import httpx2
 from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 
 from ._errors import LegacyError, envelope, invalid_url
+from ._responses import ClosingStreamingResponse
 
 __all__ = ["API_RESOURCES", "LEGACY_RESOURCES", "forward", "upstream_target"]
 
@@ -103,7 +104,7 @@ async def forward(request: Request, body: bytes, *, target: str, http: httpx2.As
         raise LegacyError(504, envelope("The upstream API timed out.", type="server_error")) from None
     except httpx2.TransportError:
         raise LegacyError(502, envelope("The upstream API could not be reached.", type="server_error")) from None
-    response = StreamingResponse(_relay(answer), status_code=answer.status_code)
+    response = ClosingStreamingResponse(_relay(answer), status_code=answer.status_code)
     response.raw_headers = [
         (key.encode("latin-1"), value.encode("latin-1"))
         for key, value in answer.headers.multi_items()

@@ -26,27 +26,20 @@ Rules:
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
-from typing import Any
 
 import anyio
 from openai import AsyncStream
 from openai.types.beta import AssistantStreamEvent
-from starlette.responses import StreamingResponse
 
 from ._errors import error_of
+from ._responses import ClosingStreamingResponse, dumps
 
 __all__ = ["DONE", "encode_event", "event_stream_response", "frame"]
 
 DONE = b"event: done\ndata: [DONE]\n\n"
 
 _HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
-
-
-def dumps(value: Any) -> str:
-    """Compact JSON, non-ASCII characters kept as they are."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def frame(event: str, data: str) -> bytes:
@@ -75,6 +68,6 @@ async def frames(stream: AsyncStream[AssistantStreamEvent]) -> AsyncIterator[byt
     yield DONE
 
 
-def event_stream_response(stream: AsyncStream[AssistantStreamEvent]) -> StreamingResponse:
+def event_stream_response(stream: AsyncStream[AssistantStreamEvent]) -> ClosingStreamingResponse:
     """A ``text/event-stream`` response sending the stream's frames as they come."""
-    return StreamingResponse(frames(stream), media_type="text/event-stream; charset=utf-8", headers=_HEADERS)
+    return ClosingStreamingResponse(frames(stream), media_type="text/event-stream; charset=utf-8", headers=_HEADERS)

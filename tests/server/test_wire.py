@@ -17,9 +17,11 @@ import pytest
 from openai.types.beta import AssistantStreamEvent
 from openai.types.beta.assistant_stream_event import ThreadRunCreated
 from openai.types.beta.threads import Run
+from starlette.requests import ClientDisconnect
 
 from compat.emulator import Emulator, Turn
 from compat.server import ServerConfig, create_app
+from compat.server._responses import ClosingStreamingResponse
 from compat.server._sse import frames
 
 from ._servers import free_port, running_app
@@ -393,6 +395,38 @@ def test_a_stream_broken_by_an_exception_ends_with_an_error_frame(http: httpx2.C
         {"error": {"message": "The upstream failed.", "type": "server_error", "param": None, "code": "server_error"}},
     )
     assert "done" not in [name for name, _ in events]
+
+
+def test_a_stream_refused_before_its_first_event_is_a_json_error(http: httpx2.Client) -> None:
+    answer = http.post("/threads/thread_missing/runs", json={"assistant_id": "asst_missing", "stream": True})
+    assert answer.status_code == 404
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.json()["error"]["type"] == "invalid_request_error"
+
+
+@pytest.mark.anyio
+async def test_a_stream_is_closed_when_the_caller_goes_away() -> None:
+    closed: list[bool] = []
+
+    async def body() -> AsyncIterator[bytes]:
+        try:
+            for _ in range(10):
+                yield b"event: x\ndata: {}\n\n"
+        finally:
+            closed.append(True)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body" and message.get("body"):
+            raise OSError("the caller went away")
+
+    response = ClosingStreamingResponse(body(), media_type="text/event-stream")
+    scope = {"type": "http", "asgi": {"spec_version": "2.4"}}
+    with pytest.raises(ClientDisconnect):
+        await response(scope, receive, send)  # type: ignore[arg-type]
+    assert closed == [True]
 
 
 class FakeStream:
