@@ -20,6 +20,7 @@ from openai._client import (
 from openai._compat import cached_property
 
 from ._context import Context, Opener, tenant_name
+from .models import ModelMap
 from .resources.beta import AsyncBeta, Beta
 from .store import Store, open_store
 
@@ -29,13 +30,15 @@ StoreLike = Store | str | None
 """A store, a store URL, or ``None`` for ``COMPAT_STORE_URL`` / the default SQLite file."""
 
 
-def _context(client: openai.OpenAI | openai.AsyncOpenAI, store: StoreLike | Opener, tenant: str | None) -> Context:
+def _context(
+    client: openai.OpenAI | openai.AsyncOpenAI, store: StoreLike | Opener, tenant: str | None, models: ModelMap
+) -> Context:
     """The context of ``client``: the store (opened from a URL on first use) scoped to the client's tenant.
 
     A store handle that is already scoped (``store.for_tenant(...)``) is used as it is.
     """
     if isinstance(store, Store) and store.tenant:
-        return Context(store)
+        return Context(store, models=models)
     opener = store if isinstance(store, Opener) else Opener(_open(store))
     api_key, organization, project = client.api_key, client.organization, client.project
     base_url = str(client.base_url)
@@ -45,7 +48,7 @@ def _context(client: openai.OpenAI | openai.AsyncOpenAI, store: StoreLike | Open
             root, name=tenant, api_key=api_key, organization=organization, project=project, base_url=base_url
         )
 
-    return Context(opener, tenant=tenant_of)
+    return Context(opener, tenant=tenant_of, models=models)
 
 
 def _open(store: Store | str | None) -> Callable[[], Store]:
@@ -59,7 +62,8 @@ class OpenAI(openai.OpenAI):
     (``sqlite:///state.db``, ``postgresql://...``); by default ``COMPAT_STORE_URL`` or a SQLite file in the
     user's data directory (see ``compat.store.default_store_path``); and ``tenant``: the name under which
     stored objects are kept (default ``COMPAT_TENANT``, else a fingerprint of the credentials; see
-    ``compat._context``).
+    ``compat._context``); ``model_map`` and ``map_retired_models``: the model names sent upstream for those
+    the legacy code uses (see :mod:`compat.models`).
     """
 
     def __init__(
@@ -67,6 +71,8 @@ class OpenAI(openai.OpenAI):
         *,
         store: StoreLike = None,
         tenant: str | None = None,
+        model_map: Mapping[str, str] | None = None,
+        map_retired_models: bool | None = None,
         api_key: str | Callable[[], str] | None = None,
         admin_api_key: str | None = None,
         workload_identity: WorkloadIdentity | X509WorkloadIdentity | None = None,
@@ -106,11 +112,12 @@ class OpenAI(openai.OpenAI):
         )
         self._compat_store_arg: StoreLike | Opener = store
         self._compat_tenant = tenant
+        self._compat_models = ModelMap(model_map, map_retired=map_retired_models)
 
     @cached_property
     def compat_context(self) -> Context:
         """The store, clock and id factory behind ``beta.assistants`` and ``beta.threads``."""
-        return _context(self, self._compat_store_arg, self._compat_tenant)
+        return _context(self, self._compat_store_arg, self._compat_tenant, self._compat_models)
 
     @cached_property
     def beta(self) -> Beta:  # pyright: ignore[reportIncompatibleVariableOverride]
@@ -121,6 +128,7 @@ class OpenAI(openai.OpenAI):
         copied = super().copy(**kwargs)
         copied._compat_store_arg = self.compat_context.store_for_copies
         copied._compat_tenant = self._compat_tenant
+        copied._compat_models = self._compat_models
         return copied
 
     with_options = copy  # pyright: ignore[reportAssignmentType, reportIncompatibleVariableOverride]
@@ -137,6 +145,8 @@ class AsyncOpenAI(openai.AsyncOpenAI):
         *,
         store: StoreLike = None,
         tenant: str | None = None,
+        model_map: Mapping[str, str] | None = None,
+        map_retired_models: bool | None = None,
         api_key: str | Callable[[], Awaitable[str]] | None = None,
         admin_api_key: str | None = None,
         workload_identity: WorkloadIdentity | X509WorkloadIdentity | None = None,
@@ -176,11 +186,12 @@ class AsyncOpenAI(openai.AsyncOpenAI):
         )
         self._compat_store_arg: StoreLike | Opener = store
         self._compat_tenant = tenant
+        self._compat_models = ModelMap(model_map, map_retired=map_retired_models)
 
     @cached_property
     def compat_context(self) -> Context:
         """The store, clock and id factory behind ``beta.assistants`` and ``beta.threads``."""
-        return _context(self, self._compat_store_arg, self._compat_tenant)
+        return _context(self, self._compat_store_arg, self._compat_tenant, self._compat_models)
 
     @cached_property
     def beta(self) -> AsyncBeta:  # pyright: ignore[reportIncompatibleVariableOverride]
@@ -191,6 +202,7 @@ class AsyncOpenAI(openai.AsyncOpenAI):
         copied = super().copy(**kwargs)
         copied._compat_store_arg = self.compat_context.store_for_copies
         copied._compat_tenant = self._compat_tenant
+        copied._compat_models = self._compat_models
         return copied
 
     with_options = copy  # pyright: ignore[reportAssignmentType, reportIncompatibleVariableOverride]
@@ -199,13 +211,20 @@ class AsyncOpenAI(openai.AsyncOpenAI):
 ClientT = TypeVar("ClientT", openai.OpenAI, openai.AsyncOpenAI)
 
 
-def wrap(client: ClientT, *, store: StoreLike = None, tenant: str | None = None) -> ClientT:
+def wrap(
+    client: ClientT,
+    *,
+    store: StoreLike = None,
+    tenant: str | None = None,
+    model_map: Mapping[str, str] | None = None,
+    map_retired_models: bool | None = None,
+) -> ClientT:
     """Give an existing ``openai.OpenAI`` or ``openai.AsyncOpenAI`` the legacy Assistants surface, in place.
 
     Returns the same client object, whose ``beta.assistants`` and ``beta.threads`` now run on the
     Responses and Conversations APIs with state in ``store`` and ``tenant`` (defaults as for :class:`OpenAI`).
     """
-    context = _context(client, store, tenant)
+    context = _context(client, store, tenant, ModelMap(model_map, map_retired=map_retired_models))
     if isinstance(client, openai.AsyncOpenAI):
         client.__dict__["beta"] = AsyncBeta(client, context)
     else:

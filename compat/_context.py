@@ -22,6 +22,7 @@ from typing import Any
 
 from openai import NotGiven, Omit
 
+from .models import ModelMap
 from .store import Store
 
 __all__ = ["TENANT_ENV_VAR", "Context", "Opener", "given", "new_id", "now", "tenant_name"]
@@ -104,10 +105,13 @@ class Context:
         tenant: Callable[[Store], str] | None = None,
         clock: Callable[[], int] = now,
         ids: Callable[[str], str] = new_id,
+        models: ModelMap | None = None,
     ) -> None:
         """``store`` as given (already scoped, or the only tenant's) unless ``tenant`` names the tenant of
-        the store's records: then :attr:`store` is ``store.for_tenant(tenant(store))``."""
+        the store's records: then :attr:`store` is ``store.for_tenant(tenant(store))``. ``models`` maps
+        the model names sent upstream (default: ``COMPAT_MODEL_MAP``, see :mod:`compat.models`)."""
         self.opener = store if isinstance(store, Opener) else Opener(lambda: store)
+        self.models = models if models is not None else ModelMap()
         self.clock = clock
         self.ids = ids
         self._tenant = tenant

@@ -72,9 +72,10 @@ Turn = FirstTurn | NextTurn
 
 
 def turn_request(
-    record: RunRecord, input_items: Sequence[dict[str, Any]], options: Mapping[str, Any]
+    context: Context, record: RunRecord, input_items: Sequence[dict[str, Any]], options: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """The ``responses.create`` arguments of the run's next turn, with the caller's request options."""
+    """The ``responses.create`` arguments of the run's next turn (its model as mapped upstream), with the
+    caller's request options."""
     params = to_responses.run_to_response_params(
         run=record.run,
         conversation_id=record.thread_id,
@@ -82,6 +83,8 @@ def turn_request(
         tool_resources=record.tool_resources,
         reasoning_effort=record.reasoning_effort,
     )
+    if isinstance(params.get("model"), str):
+        params["model"] = context.models.upstream(params["model"])
     return {**params, **options}
 
 

@@ -160,7 +160,7 @@ def _begin(
     if not queued:
         record = record.with_run(status="in_progress", started_at=now)
     yield from local(lambda: _insert(context.store, record))
-    return record, turn_request(record, input_items, request_options(args))
+    return record, turn_request(context, record, input_items, request_options(args))
 
 
 def _require_user_message(thread_id: str, options: Mapping[str, Any]) -> Op[None]:
@@ -384,7 +384,7 @@ def _resume(context: Context, args: Mapping[str, Any]) -> Op[_Resumed]:
     now = context.clock()
     resumed = yield from local(lambda: _answer(context.store, record, outputs, now=now))
     items = to_responses.tool_outputs_to_items(tool_outputs)
-    return resumed._replace(params=turn_request(resumed.record, items, request_options(args)))
+    return resumed._replace(params=turn_request(context, resumed.record, items, request_options(args)))
 
 
 def submit_tool_outputs(context: Context, args: Mapping[str, Any]) -> Op[Run]:
