@@ -34,9 +34,11 @@ from __future__ import annotations
 
 import functools
 import inspect
+import typing
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
+from pydantic import BaseModel
 from typing_extensions import get_overloads
 
 from .._context import Context, given
@@ -78,20 +80,22 @@ def page(sdk_method: F, operation: ListOperation) -> F:
     As the SDK's async ``list`` sends nothing before its paginator is awaited, the table's objections to the
     arguments (a 400, as the server's was) come then too; an argument Python refuses still raises at once.
     """
+    returned = typing.get_type_hints(sdk_method)["return"]
     if not _on_async_resource(sdk_method):
 
         def sync(context: Context, client: Any, args: dict[str, Any]) -> Any:
-            return sync_page(lambda a: operation(context, a), args, client)
+            return sync_page(lambda a: operation(context, a), args, client, returned)
 
         return _bind(sdk_method, sync)
     method = table_key(sdk_method)
+    sdk_page = typing.get_args(returned)[1]  # AsyncPaginator[Model, AsyncCursorPage[Model]]
 
     def async_(context: Context, client: Any, args: dict[str, Any]) -> Any:
         def fetch(page_args: Mapping[str, Any]) -> Op[Listing[Any]]:
             check(method, page_args)
             return operation(context, page_args)
 
-        return CompatAsyncPaginator(fetch, args, client)
+        return CompatAsyncPaginator(fetch, args, client, sdk_page)
 
     return _bind(sdk_method, async_, check_on_call=False)
 
@@ -206,7 +210,7 @@ class Parameters:
         for name in self.required:
             if name not in bound:
                 raise TypeError(self._missing(bound))
-        arguments = given(bound)
+        arguments = {name: _plain(value) for name, value in given(bound).items()}
         if self.method is not None:
             check(self.method, arguments)
         return arguments
@@ -232,6 +236,18 @@ class Parameters:
         names = positional or [name for name in self.required if name not in bound]
         kind = "positional" if positional else "keyword-only"
         return f"{self.qualname}() missing {_count(len(names), f'required {kind} argument')}: {_listing(names)}"
+
+
+def _plain(value: Any) -> Any:
+    """An argument as JSON-like data: pydantic models (``Thread``, ``FunctionDefinition``...) become the dicts the
+    SDK would have sent for them, inside lists and dicts too."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in cast("dict[Any, Any]", value).items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in cast("list[Any]", value)]
+    return value
 
 
 def _listing(names: list[str]) -> str:

@@ -2,10 +2,11 @@
 
 As with the SDK:
 
-- the sync ``list`` returns a ``SyncCursorPage`` (a :class:`CompatSyncPage`); ``for item in page``
-  walks the items of every following page;
+- the sync ``list`` returns the SDK's ``SyncCursorPage[Model]`` (a subclass: :func:`page_class`, so
+  ``isinstance`` with the parameterized class holds); ``for item in page`` walks the items of every
+  following page;
 - the async ``list`` returns an ``AsyncPaginator`` (a :class:`CompatAsyncPaginator`): ``await`` it for
-  the first page (a :class:`CompatAsyncPage`), or ``async for item in paginator`` for every item of
+  the first page (an ``AsyncCursorPage[Model]``), or ``async for item in paginator`` for every item of
   every page.
 
 The next page is the same list call with ``after`` set to the id of the page's last item; the other
@@ -15,17 +16,18 @@ as the SDK merges ``after`` into the original query.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+import functools
+from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar, cast
 
 from openai._base_client import AsyncPaginator
-from openai.pagination import AsyncCursorPage, SyncCursorPage
+from openai.pagination import AsyncCursorPage
 from pydantic import BaseModel, PrivateAttr
 
 from .._effects import Op, run_async, run_sync
 from ..ops._common import Listing
 
-__all__ = ["CompatAsyncPage", "CompatAsyncPaginator", "CompatSyncPage", "ListOp", "sync_page"]
+__all__ = ["CompatAsyncPaginator", "ListOp", "async_page", "page_class", "sync_page"]
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -35,51 +37,78 @@ ListOp = Callable[[Mapping[str, Any]], Op[Listing[T]]]
 _NO_NEXT_PAGE = "No next page expected; please check `.has_next_page()` before calling `.get_next_page()`."
 
 
-class CompatSyncPage(SyncCursorPage[T], Generic[T]):
-    """A ``SyncCursorPage`` whose next pages come from the shim instead of an HTTP list endpoint."""
+class _NextPages:
+    """What the shim's pages add to the SDK's: the next page comes from the shim, not an HTTP list call."""
 
-    _next: Callable[[str], CompatSyncPage[T]] | None = PrivateAttr(default=None)
-
-    def has_next_page(self) -> bool:
-        """Whether the list has items after this page (``has_more``), which the shim can fetch."""
-        return self._next is not None and super().has_next_page()
-
-    def get_next_page(self) -> CompatSyncPage[T]:
-        """The next page: the same list call, ``after`` this page's last item."""
-        if self._next is None or not self.has_next_page():
-            raise RuntimeError(_NO_NEXT_PAGE)
-        return self._next(_id(self.data[-1]))
-
-
-class CompatAsyncPage(AsyncCursorPage[T], Generic[T]):
-    """An ``AsyncCursorPage`` whose next pages come from the shim instead of an HTTP list endpoint."""
-
-    _next: Callable[[str], Awaitable[CompatAsyncPage[T]]] | None = PrivateAttr(default=None)
+    _next: Callable[[str], Any] | None
+    has_more: bool | None
+    data: list[Any]
 
     def has_next_page(self) -> bool:
         """Whether the list has items after this page (``has_more``), which the shim can fetch."""
-        return self._next is not None and super().has_next_page()
+        return self._next is not None and bool(self.has_more) and bool(self.data)
 
-    async def get_next_page(self) -> CompatAsyncPage[T]:
-        """The next page: the same list call, ``after`` this page's last item."""
+    def _after(self) -> str:
         if self._next is None or not self.has_next_page():
             raise RuntimeError(_NO_NEXT_PAGE)
-        return await self._next(_id(self.data[-1]))
+        return _id(self.data[-1])
 
 
-def sync_page(list_op: ListOp[T], args: Mapping[str, Any], client: object) -> CompatSyncPage[T]:
-    """The page the list call ``args`` answers, run with a synchronous client."""
-    listing = run_sync(list_op(args), client)
-    page = CompatSyncPage[T](**_page_fields(listing))
-    page._next = lambda after: sync_page(list_op, {**args, "after": after}, client)
+@functools.cache
+def page_class(sdk_page: type[Any]) -> type[Any]:
+    """The shim's subclass of an SDK page class (``SyncCursorPage[Run]``, ``AsyncCursorPage[Run]``), so that
+    ``isinstance(page, SyncCursorPage[Run])`` holds."""
+    base: Any = sdk_page
+    if issubclass(sdk_page, AsyncCursorPage):
+
+        class AsyncPage(_NextPages, base):
+            _next: Callable[[str], Any] | None = PrivateAttr(default=None)
+
+            async def get_next_page(self) -> Any:
+                """The next page: the same list call, ``after`` this page's last item."""
+                after = self._after()
+                assert self._next is not None
+                return await self._next(after)
+
+        page: type[Any] = AsyncPage
+    else:
+
+        class SyncPage(_NextPages, base):
+            _next: Callable[[str], Any] | None = PrivateAttr(default=None)
+
+            def get_next_page(self) -> Any:
+                """The next page: the same list call, ``after`` this page's last item."""
+                after = self._after()
+                assert self._next is not None
+                return self._next(after)
+
+        page = SyncPage
+    page.__name__ = page.__qualname__ = f"Compat{sdk_page.__name__}"
+    page.__doc__ = f"The SDK's ``{sdk_page.__name__}`` with its next pages from the shim."
     return page
 
 
-async def async_page(list_op: ListOp[T], args: Mapping[str, Any], client: object) -> CompatAsyncPage[T]:
-    """The page the list call ``args`` answers, run with an asynchronous client."""
+def sync_page(list_op: ListOp[T], args: Mapping[str, Any], client: object, sdk_page: type[Any]) -> Any:
+    """The page (of the SDK's class ``sdk_page``) the list call ``args`` answers, with a synchronous client."""
+    listing = run_sync(list_op(args), client)
+    page = page_class(sdk_page)(**_page_fields(listing))
+
+    def after(cursor: str) -> Any:
+        return sync_page(list_op, {**args, "after": cursor}, client, sdk_page)
+
+    page._next = after
+    return page
+
+
+async def async_page(list_op: ListOp[T], args: Mapping[str, Any], client: object, sdk_page: type[Any]) -> Any:
+    """The page (of the SDK's class ``sdk_page``) the list call ``args`` answers, with an asynchronous client."""
     listing = await run_async(list_op(args), client)
-    page = CompatAsyncPage[T](**_page_fields(listing))
-    page._next = lambda after: async_page(list_op, {**args, "after": after}, client)
+    page = page_class(sdk_page)(**_page_fields(listing))
+
+    def after(cursor: str) -> Any:
+        return async_page(list_op, {**args, "after": cursor}, client, sdk_page)
+
+    page._next = after
     return page
 
 
@@ -91,13 +120,14 @@ class CompatAsyncPaginator(AsyncPaginator[T, AsyncCursorPage[T]], Generic[T]):
     """
 
     # The SDK's __init__ takes the HTTP client, request options and page class: none apply here.
-    def __init__(self, list_op: ListOp[T], args: Mapping[str, Any], client: object) -> None:
+    def __init__(self, list_op: ListOp[T], args: Mapping[str, Any], client: object, sdk_page: type[Any]) -> None:
         self._list_op = list_op
         self._args = dict(args)
         self._compat_client = client
+        self._sdk_page = sdk_page
 
-    async def _get_page(self) -> CompatAsyncPage[T]:
-        return await async_page(self._list_op, self._args, self._compat_client)
+    async def _get_page(self) -> AsyncCursorPage[T]:
+        return await async_page(self._list_op, self._args, self._compat_client, self._sdk_page)
 
 
 def _page_fields(listing: Listing[T]) -> dict[str, Any]:

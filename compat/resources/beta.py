@@ -5,6 +5,7 @@ from __future__ import annotations
 import openai
 from openai._compat import cached_property
 from openai.resources.beta import AsyncBeta as _AsyncBeta, Beta as _Beta
+from openai.resources.vector_stores import AsyncVectorStores, VectorStores
 
 from .._context import Context
 from .assistants import Assistants, AsyncAssistants
@@ -30,6 +31,11 @@ class Beta(_Beta):
         """Threads on conversations, with messages, runs and run steps."""
         return Threads(self._client, self._context)
 
+    @cached_property
+    def vector_stores(self) -> VectorStores:
+        """``client.vector_stores``, where code written before openai 1.66 looks for it (``client.beta``)."""
+        return self._client.vector_stores
+
 
 class AsyncBeta(_AsyncBeta):
     """``client.beta`` of :class:`compat.AsyncOpenAI`; everything but assistants and threads is the SDK's."""
@@ -47,3 +53,8 @@ class AsyncBeta(_AsyncBeta):
     def threads(self) -> AsyncThreads:
         """Threads on conversations, with messages, runs and run steps."""
         return AsyncThreads(self._client, self._context)
+
+    @cached_property
+    def vector_stores(self) -> AsyncVectorStores:
+        """``client.vector_stores``, where code written before openai 1.66 looks for it (``client.beta``)."""
+        return self._client.vector_stores
