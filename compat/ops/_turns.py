@@ -32,6 +32,7 @@ from .._errors import not_found
 from ..store import Store, StoredRecord
 from ..store.records import BUSY, MessageRecord, RunRecord, StepRecord
 from ..translate import from_responses, to_responses
+from ..translate.legacy import legacy_run
 from ..translate.stream import RunStreamState
 from ._settle import answer_calls
 
@@ -173,7 +174,7 @@ def fail_run(
     """The run ends ``failed`` with a ``server_error`` (a cut connection, a 5xx); stored with ``rows``."""
     failed = record.model_copy(
         update={
-            "run": Run.model_validate(
+            "run": legacy_run(
                 {
                     **record.run.model_dump(mode="json", by_alias=True, warnings=False),
                     "status": "failed",

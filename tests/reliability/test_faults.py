@@ -174,3 +174,15 @@ def test_a_malformed_body_is_an_sdk_error(flow: Flow) -> None:
     flow.fault("malformed", "POST", r"/conversations$")
     with pytest.raises(openai.APIResponseValidationError):
         flow.new_thread()
+
+
+def test_a_cut_stream_of_a_run_without_instructions_fails_the_run(flow: Flow) -> None:
+    """The legacy run of an assistant without instructions has ``instructions: null``; failing it must hold."""
+    assistant = flow.client.beta.assistants.create(model="gpt-4o")
+    flow.new_thread()
+    flow.emulator.queue(Turn.text("Hello there, how are you doing today?", cut_after_events=6))
+    with pytest.raises(openai.APIConnectionError):
+        list(flow.client.beta.threads.runs.create(flow.thread_id, assistant_id=assistant.id, stream=True))
+    (run,) = flow.client.beta.threads.runs.list(flow.thread_id).data
+    assert (run.status, run.instructions) == ("failed", None)
+    assert run.last_error is not None and run.last_error.code == "server_error"

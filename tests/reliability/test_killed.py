@@ -82,6 +82,7 @@ def test_a_run_whose_process_died_is_settled_and_the_thread_goes_on(
         (listed,) = runs.list(thread.id).data
         retrieved = runs.retrieve(listed.id, thread_id=thread.id)
         assert (listed.status, retrieved.status) == ("failed", "failed")
+        assert listed.last_error == retrieved.last_error  # the model, as runs.retrieve answers it
         assert retrieved.last_error is not None
         assert retrieved.last_error.model_dump() == {
             "code": "server_error",
