@@ -61,10 +61,12 @@ def tenant_name(
 ) -> str:
     """The tenant of a client: ``name`` (else ``COMPAT_TENANT``) when given, else its credentials' fingerprint.
 
+    ``name=""`` asks for the fingerprint whatever ``COMPAT_TENANT`` says (a server serving many callers).
+
     An API key given as a function (rotated by the SDK) has no fixed value: such clients share the
     fingerprint of their organization, project and base URL unless they name their tenant.
     """
-    chosen = name or os.environ.get(TENANT_ENV_VAR)
+    chosen = name if name is not None else os.environ.get(TENANT_ENV_VAR)
     if chosen:
         return f"name:{chosen}"
     key = api_key if isinstance(api_key, str) else ""

@@ -141,6 +141,7 @@ def _client_factory(
             base_url=config.upstream,
             store=store,
             http_client=http,
+            tenant="",  # each caller's own credentials, whatever COMPAT_TENANT says
         )
         # set again in case the environment changed since startup (see drop_server_identity)
         client.organization = credentials.organization

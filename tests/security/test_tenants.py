@@ -123,3 +123,13 @@ def test_no_key_is_written_to_the_store(emulator: Emulator, store: SQLiteStore, 
     store.close()
     for file in tmp_path.iterdir():
         assert b"sk-very-secret-key-123" not in file.read_bytes(), file.name
+
+
+def test_an_empty_tenant_name_means_the_credentials_whatever_the_environment(
+    emulator: Emulator, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COMPAT_TENANT", "everyone")
+    assistant = client(emulator, store, api_key="sk-1", tenant="").beta.assistants.create(model="gpt-4o")
+    with pytest.raises(openai.NotFoundError):
+        client(emulator, store, api_key="sk-2", tenant="").beta.assistants.retrieve(assistant.id)
+    assert client(emulator, store, api_key="sk-1", tenant="").beta.assistants.retrieve(assistant.id).id == assistant.id
