@@ -83,6 +83,7 @@ def turn_request(
         input_items=input_items,
         tool_resources=record.tool_resources,
         reasoning_effort=record.reasoning_effort,
+        completion_tokens_used=sum(usage.completion_tokens for usage in record.usages if usage is not None),
     )
     if isinstance(params.get("model"), str):
         params["model"] = context.models.upstream(params["model"])

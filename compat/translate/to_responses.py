@@ -5,7 +5,8 @@ Rules:
 - A run is sent inline on every response: ``model``, ``instructions`` (the assistant's or the run's
   override, followed by ``additional_instructions`` on a new paragraph), ``tools``, ``tool_choice``,
   ``parallel_tool_calls``, ``temperature``, ``top_p``, ``text.format`` (from ``response_format``),
-  ``max_output_tokens`` (from ``max_completion_tokens``), ``reasoning.effort`` (from
+  ``max_output_tokens`` (from ``max_completion_tokens``, a budget for the whole run: each turn gets what
+  the earlier turns left, at least 16, the API's minimum), ``reasoning.effort`` (from
   ``reasoning_effort``), ``truncation`` (``auto`` for the legacy ``auto`` strategy) and
   ``conversation`` (the thread id). ``temperature`` / ``top_p`` of 1.0 are the default of both APIs and
   are not sent (reasoning models refuse them). ``instructions`` are not carried between responses, so
@@ -40,6 +41,9 @@ __all__ = [
 ]
 
 JSON = dict[str, Any]
+
+MIN_OUTPUT_TOKENS = 16
+"""The smallest ``max_output_tokens`` the Responses API accepts."""
 
 
 def _ids(resources: Sequence[Mapping[str, Any] | None], tool: str, key: str) -> list[str]:
@@ -109,6 +113,7 @@ def run_to_response_params(
     input_items: Sequence[JSON],
     tool_resources: Sequence[Mapping[str, Any] | None],
     reasoning_effort: str | None = None,
+    completion_tokens_used: int = 0,
 ) -> JSON:
     """The ``responses.create`` keyword arguments for one model turn of ``run``.
 
@@ -128,7 +133,10 @@ def run_to_response_params(
     # 1.0 is the default of both APIs; sending it would be refused by reasoning models.
     _optional(params, "temperature", None if run.temperature == 1.0 else run.temperature)
     _optional(params, "top_p", None if run.top_p == 1.0 else run.top_p)
-    _optional(params, "max_output_tokens", run.max_completion_tokens)
+    if run.max_completion_tokens is not None:
+        # a budget for the whole run: what its earlier turns left, at least the API's minimum
+        left = run.max_completion_tokens - completion_tokens_used
+        params["max_output_tokens"] = max(left, MIN_OUTPUT_TOKENS)
     _optional(params, "text", response_format_to_text(_plain(run.response_format)))
     if reasoning_effort is not None:
         params["reasoning"] = {"effort": reasoning_effort}

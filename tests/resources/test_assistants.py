@@ -175,7 +175,7 @@ def test_list_pages_with_limit_order_after_and_before(client: OpenAI) -> None:
     [
         ({"temperature": 3}, "temperature"),
         ({"top_p": -0.1}, "top_p"),
-        ({"tools": [{"type": "browser"}]}, "tools[0]"),
+        ({"tools": [{"type": "browser"}]}, "tools[0].type"),
         ({"metadata": {"k": "v" * 513}}, "metadata.k"),
         (
             {"tool_resources": {"file_search": {"vector_stores": [{"file_ids": ["f"]}]}}},

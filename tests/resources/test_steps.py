@@ -142,7 +142,7 @@ def test_steps_page_both_ways(client: OpenAI, finished_run: str) -> None:
         steps.list(finished_run, thread_id=THREAD, after="step_x")
     with pytest.raises(openai.BadRequestError) as caught:
         steps.list(finished_run, thread_id=THREAD, limit=0)
-    assert (caught.value.param, caught.value.code) == ("limit", "integer_out_of_range")
+    assert (caught.value.param, caught.value.code) == ("limit", "integer_below_min_value")
 
 
 def test_retrieve_one_step(client: OpenAI, finished_run: str) -> None:
