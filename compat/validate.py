@@ -417,7 +417,8 @@ def metadata(value: object, param: str, args: Mapping[str, Any] | None = None) -
 
 # --- tools -------------------------------------------------------------------------------------------------
 
-_TOOL_TYPES = ("code_interpreter", "file_search", "function")
+_TOOL_TYPES = ("code_interpreter", "function", "file_search")  # in the order the legacy API listed them
+_ATTACHMENT_TOOLS = ("code_interpreter", "file_search")
 _TOOL_FIELDS: dict[str, tuple[str, ...]] = {
     "code_interpreter": ("type",),
     "file_search": ("type", "file_search"),
@@ -580,6 +581,7 @@ def truncation_strategy(value: object, param: str, args: Mapping[str, Any]) -> N
 # --- messages ----------------------------------------------------------------------------------------------
 
 _MESSAGE_FIELDS = ("role", "content", "attachments", "metadata")
+_MAX_TEXT = 256_000  # a message's text, as the legacy API answered: "Invalid 'content': string too long. ..."
 _PART_TYPES = ("image_file", "image_url", "text")
 _DETAILS = ("auto", "low", "high")
 
@@ -611,7 +613,7 @@ def message_content(value: object, param: str, args: Mapping[str, Any]) -> None:
 def _content(value: object, param: str) -> None:
     """A non-empty string, or a non-empty array of ``text`` / ``image_file`` / ``image_url`` parts."""
     if isinstance(value, str):
-        _string(value, param, non_empty=True)
+        _string(value, param, max_length=_MAX_TEXT, non_empty=True)
         return
     if not isinstance(value, (list, tuple)):
         raise invalid_type(param, "one of a string or array of objects", value)
@@ -624,7 +626,7 @@ def _part(value: object, param: str) -> None:
     kind = _enum(_required(data, "type", param), f"{param}.type", _PART_TYPES)
     _object(data, param, ("type", kind))
     if kind == "text":
-        _string(_required(data, "text", param), f"{param}.text")
+        _string(_required(data, "text", param), f"{param}.text", max_length=_MAX_TEXT)
         return
     key = "file_id" if kind == "image_file" else "url"
     image = _object(_required(data, kind, param), f"{param}.{kind}", (key, "detail"))
@@ -647,7 +649,7 @@ def attachments(value: object, param: str, args: Mapping[str, Any] | None = None
             _string(data["file_id"], f"{at}.file_id")
         for number, tool in enumerate(_array(data.get("tools") or [], f"{at}.tools")):
             tool_at = f"{at}.tools[{number}]"
-            _enum(_required(_object(tool, tool_at, ("type",)), "type", tool_at), f"{tool_at}.type", _TOOL_TYPES[:2])
+            _enum(_required(_object(tool, tool_at, ("type",)), "type", tool_at), f"{tool_at}.type", _ATTACHMENT_TOOLS)
     if items:
         raise bad_request(
             f"'{param}' is not yet supported by assistants-compat: the legacy API attached files to the "
@@ -669,13 +671,23 @@ def thread(value: object, param: str, args: Mapping[str, Any]) -> None:
 # --- tool outputs ----------------------------------------------------------------------------------------
 
 
+_MAX_OUTPUTS_BYTES = 512 * 1024
+
+
 def tool_outputs(value: object, param: str, args: Mapping[str, Any]) -> None:
-    """A list of ``{"tool_call_id": str, "output": str}`` (whether they answer the run's calls is the run's
-    business)."""
+    """A list of ``{"tool_call_id": str, "output": str}``, the outputs less than 512 kB together (whether they
+    answer the run's calls is the run's business)."""
+    size = 0
     for index, output in enumerate(_array(value, param)):
         at = f"{param}[{index}]"
         data = _object(output, at, ("tool_call_id", "output"))
         _string(_required(data, "tool_call_id", at), f"{at}.tool_call_id", non_empty=True)
         if data.get("output") is not None:
-            _string(data["output"], f"{at}.output")
+            size += len(_string(data["output"], f"{at}.output").encode())
+    if size > _MAX_OUTPUTS_BYTES:
+        raise bad_request(
+            f"'{param}' too large: the combined tool outputs must be less than 512kb.",
+            param=param,
+            code="invalid_value",
+        )
     _readable(value, param)

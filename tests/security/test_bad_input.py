@@ -7,9 +7,12 @@ calls refer to (an assistant, an idle thread with a message, a run waiting for t
 made before anything is counted.
 
 Wording: the recorded legacy answers (``Invalid type for 'metadata.modified': expected a string, but got a
-boolean instead.``, ``realwire/p6_legacy_assistants``) and the API's sentences for the spec's limits
-(``string too long``, ``array too long``, ``Invalid value: ... Supported values are: ...``, ``Missing
-required parameter``, ``Unknown parameter``); the SDK's own ``ValueError`` for an empty id of the URL.
+boolean instead.``, ``realwire/p6_legacy_assistants``); legacy answers users quoted in public code (marked
+"legacy answer": ``tools[0].type`` ``'retrieval'``, the role ``'human'``, a tool output that is a number, tool
+outputs over 512 kB, message content over 256,000 characters); the API's sentences for the spec's limits
+otherwise (``string too long``, ``array too long``, ``Invalid value: ... Supported values are: ...``,
+``Missing required parameter``, ``Unknown parameter``); the SDK's own ``ValueError`` for an empty id of the
+URL.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from compat.emulator import AsyncEmulatorTransport, Emulator, EmulatorTransport,
 
 LOOKUP = {"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}
 EFFORTS = "'none', 'minimal', 'low', 'medium', 'high', 'xhigh', and 'max'"
-TOOL_TYPES = "'code_interpreter', 'file_search', and 'function'"
+TOOL_TYPES = "'code_interpreter', 'function', and 'file_search'"  # as the legacy API answered
 FILE_SEARCH_CONTENT = "step_details.tool_calls[*].file_search.results[*].content"
 
 
@@ -332,7 +335,7 @@ ASSISTANT_CASES = [
     ),
     Case(
         "assistants.create",
-        "a tool of an unknown type is not coerced",
+        "a tool of an unknown type is not coerced (legacy answer)",
         _create(tools=[{"type": "retrieval"}]),
         value_of("tools[0].type", "retrieval", TOOL_TYPES),
     ),
@@ -626,6 +629,12 @@ THREAD_CASES = [
     ),
     Case(
         "threads.create",
+        "a text part over 256,000",
+        _messages(_user([{"type": "text", "text": "t" * 256_001}])),
+        too_long("messages[0].content[0].text", 256_000, 256_001),
+    ),
+    Case(
+        "threads.create",
         "an image of an unknown detail",
         _messages(_user([{"type": "image_url", "image_url": {"url": "https://x.test/a.png", "detail": "max"}}])),
         value_of("messages[0].content[0].image_url.detail", "max", "'auto', 'low', and 'high'"),
@@ -733,6 +742,12 @@ MESSAGE_CASES = [
         "a metadata value over 512",
         _message(metadata={"k": "v" * 513}),
         too_long("metadata.k", 512, 513),
+    ),
+    Case(
+        "messages.create",
+        "text over 256,000 (legacy answer)",
+        _message(content="c" * 256_001),
+        too_long("content", 256_000, 256_001),
     ),
     Case(
         "messages.retrieve",
@@ -1032,7 +1047,7 @@ RUN_CASES = [
     ),
     Case(
         "runs.submit_tool_outputs",
-        "an output that is a number",
+        "an output that is a number (legacy answer)",
         lambda w: w.runs.submit_tool_outputs(
             w.run, thread_id=w.busy, tool_outputs=[{"tool_call_id": w.call, "output": 20}]
         ),
@@ -1047,6 +1062,23 @@ RUN_CASES = [
         type_of("tool_outputs", "an array", "an object"),
     ),
     Case("runs.submit_tool_outputs", "outputs None", _submit(None), type_of("tool_outputs", "an array", "null")),
+    Case(
+        "runs.submit_tool_outputs",
+        "outputs over 512 kB together (legacy answer)",
+        lambda w: w.runs.submit_tool_outputs(
+            w.run,
+            thread_id=w.busy,
+            tool_outputs=[
+                {"tool_call_id": w.call, "output": "o" * 300_000},
+                {"tool_call_id": "call_2", "output": "o" * 300_000},
+            ],
+        ),
+        invalid(
+            "'tool_outputs' too large: the combined tool outputs must be less than 512kb.",
+            "tool_outputs",
+            "invalid_value",
+        ),
+    ),
     Case(
         "runs.submit_tool_outputs",
         "an output field the API does not know",
@@ -1333,7 +1365,7 @@ ASYNC_SAMPLE = [
     for case in CASES
     if (case.method, case.what)
     in {
-        ("assistants.create", "a tool of an unknown type is not coerced"),
+        ("assistants.create", "a tool of an unknown type is not coerced (legacy answer)"),
         ("assistants.update", "model None"),
         ("assistants.list", "limit 0"),
         ("threads.create", "a system message"),
