@@ -148,13 +148,6 @@ def _not_last_messages(value: Any) -> str | None:
     )
 
 
-def _none_only(reason: str) -> Reject:
-    def reject(value: Any) -> str | None:
-        return None if value is None else reason
-
-    return reject
-
-
 def _empty_only(reason: str) -> Reject:
     def reject(value: Any) -> str | None:
         return None if not value else reason
@@ -165,15 +158,24 @@ def _empty_only(reason: str) -> Reject:
 _INCLUDE = _empty_only(
     "is not yet supported: file_search result content in run steps needs the file_search tool, not yet emulated"
 )
-_MAX_PROMPT = _none_only("is not yet supported: the Responses API has no input-token budget; omit it (or pass None)")
 
 _RUN_SETTINGS: list[tuple[str, Handling, str] | tuple[str, Handling, str, Reject]] = [
     ("assistant_id", E, "the assistant's stored settings are sent inline on every response"),
     ("additional_instructions", E, "appended to the instructions on a new paragraph, on every response"),
     ("additional_messages", E, "sent as input items of the first response; their metadata kept in the store"),
     ("instructions", N, "`instructions` of every response of the run"),
-    ("max_completion_tokens", N, "`max_output_tokens` of every response (counts reasoning tokens)"),
-    ("max_prompt_tokens", U, "no input-token budget exists on the Responses API", _MAX_PROMPT),
+    (
+        "max_completion_tokens",
+        E,
+        "a budget for the whole run: each response's `max_output_tokens` is what the earlier turns left "
+        "(at least 16; reasoning tokens count)",
+    ),
+    (
+        "max_prompt_tokens",
+        E,
+        "each turn's input is counted first (`responses.input_tokens.count`: one more request per turn); over "
+        "budget the run ends `incomplete` (`max_prompt_tokens`) without a model turn",
+    ),
     ("metadata", E, "kept on the run record (16 pairs, keys <= 64, values <= 512 characters)"),
     ("model", N, "`model` of every response"),
     ("parallel_tool_calls", N, "`parallel_tool_calls` of every response"),

@@ -37,8 +37,8 @@ Public API:
 
 Endpoints (under ``/v1``): ``POST /conversations``, ``GET|POST|DELETE /conversations/{id}``,
 ``POST|GET /conversations/{id}/items``, ``GET|DELETE /conversations/{id}/items/{item_id}``,
-``POST /responses``, ``GET|DELETE /responses/{id}``, ``GET /responses/{id}/input_items``,
-``POST /responses/{id}/cancel``.
+``POST /responses``, ``POST /responses/input_tokens``, ``GET|DELETE /responses/{id}``,
+``GET /responses/{id}/input_items``, ``POST /responses/{id}/cancel``.
 
 Without a queued turn, a rule-based model answers: tool outputs are quoted, function tools sharing a word
 with the user's message are called, anything else is echoed (see ``compat.emulator._model``).

@@ -260,6 +260,16 @@ class Emulator:
             record = self._start(params, turn, context=context, new_input=new_input)
             return self._answer(record, params, turn)
 
+    def count_input_tokens(self, _match: re.Match[str], request: RecordedRequest) -> Any:
+        """``POST /responses/input_tokens``: the input tokens the response of these parameters would read."""
+        body = _object_body(request.json)
+        params = parse_create({**body, "model": body.get("model") or "counted"})
+        with self._lock:
+            base = self._conversation(params.conversation).items if params.conversation is not None else []
+            new_input = input_to_items(params.input, param="input", new_id=lambda prefix: f"{prefix}counted")
+            context = [*copy.deepcopy(base), *new_input]
+        return {"object": "response.input_tokens", "input_tokens": context_tokens(params.instructions, context)}
+
     def _check_model(self, model: str) -> None:
         if self.models is not None and model not in self.models:
             raise ApiError(400, f"The requested model '{model}' does not exist.", param="model", code="model_not_found")
@@ -471,6 +481,7 @@ _ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
     ("GET", re.compile(_CONV + r"/items/(?P<item>[^/]+)"), Emulator.retrieve_item),
     ("DELETE", re.compile(_CONV + r"/items/(?P<item>[^/]+)"), Emulator.delete_item),
     ("POST", re.compile(r"/responses"), Emulator.create_response),
+    ("POST", re.compile(r"/responses/input_tokens"), Emulator.count_input_tokens),
     ("GET", re.compile(_RESP), Emulator.retrieve_response),
     ("DELETE", re.compile(_RESP), Emulator.delete_response),
     ("POST", re.compile(_RESP + "/cancel"), Emulator.cancel_response),

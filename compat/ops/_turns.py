@@ -27,17 +27,19 @@ from openai.types.beta.threads.runs import RunStep
 from openai.types.responses import Response, ResponseErrorEvent, ResponseOutputMessage
 
 from .._context import Context
-from .._effects import Op, emit, local, open_stream, pull, write
+from .._effects import Op, call, emit, local, open_stream, pull, write
 from .._errors import not_found
 from ..store import Store, StoredRecord
 from ..store.records import BUSY, MessageRecord, RunRecord, StepRecord
 from ..translate import from_responses, to_responses
 from ..translate.legacy import legacy_run
 from ..translate.stream import RunStreamState
+from ..translate.to_conversations import item_batches
 from ._settle import answer_calls
 
 __all__ = [
     "FirstTurn",
+    "over_prompt_budget",
     "abandon_run",
     "NextTurn",
     "Turn",
@@ -115,6 +117,52 @@ def _names_conversation(error: openai.NotFoundError, thread_id: str) -> bool:
         return False
     text = str(error).lower()
     return thread_id.lower() in text or "conversation" in text
+
+
+_COUNTED = frozenset(
+    {
+        "model",
+        "conversation",
+        "input",
+        "instructions",
+        "tools",
+        "tool_choice",
+        "parallel_tool_calls",
+        "reasoning",
+        "text",
+    }
+)
+
+
+def over_prompt_budget(context: Context, record: RunRecord, params: Mapping[str, Any]) -> Op[RunRecord | None]:
+    """With ``max_prompt_tokens``, the run ended ``incomplete`` when the turn would read more input tokens.
+
+    The input is counted upstream (``responses.input_tokens.count``, one request per turn of such a run);
+    over budget, no model turn happens: the turn's new items (messages added with the run, tool outputs)
+    still join the conversation, and the run ends with ``incomplete_details.reason = max_prompt_tokens``.
+    """
+    budget = record.run.max_prompt_tokens
+    if budget is None:
+        return None
+    counted_args = {key: value for key, value in params.items() if key in _COUNTED}
+    options = _options(params)
+    counted = yield from call(lambda api: api.responses.input_tokens.count(**counted_args, **options))
+    if counted.input_tokens <= budget:
+        return None
+    items = cast(Sequence[dict[str, Any]], params.get("input") or [])
+    for batch in item_batches(items):
+        yield from write(
+            lambda api, batch=batch: api.conversations.items.create(record.thread_id, items=cast(Any, batch), **options)
+        )
+    now = context.clock()
+    run = record.run.model_dump(mode="json", by_alias=True, warnings=False)
+    ending = {"status": "incomplete", "completed_at": now, "expires_at": None, "required_action": None}
+    reason = {"reason": "max_prompt_tokens"}
+    ended = record.model_copy(
+        update={"run": legacy_run({**run, **ending, "incomplete_details": reason}), "owner": None, "deadline": None}
+    )
+    yield from local(lambda: context.store.put(ended.to_row()))
+    return ended
 
 
 def send_turn(context: Context, record: RunRecord, params: dict[str, Any], turn: Turn) -> Op[Response]:

@@ -21,6 +21,7 @@ from openai.types.beta import Thread
 from openai.types.beta.assistant_stream_event import (
     ThreadCreated,
     ThreadRunCreated,
+    ThreadRunIncomplete,
     ThreadRunInProgress,
     ThreadRunQueued,
     ThreadRunStepCompleted,
@@ -51,6 +52,7 @@ from ._turns import (
     FirstTurn,
     NextTurn,
     abandon_run,
+    over_prompt_budget,
     record_turn,
     send_turn,
     stream_turn,
@@ -187,6 +189,9 @@ def create_run(context: Context, args: Mapping[str, Any]) -> Op[Run]:
 
 def _create_run(context: Context, args: Mapping[str, Any], *, new_thread: bool) -> Op[Run]:
     record, params = yield from _begin(context, args["thread_id"], args, new_thread=new_thread)
+    ended = yield from over_prompt_budget(context, record, params)
+    if ended is not None:
+        return ended.run
     response = yield from send_turn(context, record, params, FirstTurn())
     record = yield from record_turn(context, record, response)
     yield from _after_additional(context, record, response, args)
@@ -390,6 +395,9 @@ def _resume(context: Context, args: Mapping[str, Any]) -> Op[_Resumed]:
 def submit_tool_outputs(context: Context, args: Mapping[str, Any]) -> Op[Run]:
     """``runs.submit_tool_outputs`` without streaming: the next model turn, the run in its new state."""
     record, params, _, turn = yield from _resume(context, args)
+    ended = yield from over_prompt_budget(context, record, params)
+    if ended is not None:
+        return ended.run
     response = yield from send_turn(context, record, params, turn)
     record = yield from record_turn(context, record, response)
     if record.check_calls:
@@ -422,6 +430,10 @@ def _stream_run(context: Context, args: Mapping[str, Any], *, new_thread: bool) 
         row = record.to_row()
         yield from local(lambda: context.store.put(row))
         yield from emit(ThreadRunInProgress(data=record.run, event="thread.run.in_progress"))
+        ended = yield from over_prompt_budget(context, record, params)
+        if ended is not None:
+            yield from emit(ThreadRunIncomplete(data=ended.run, event="thread.run.incomplete"))
+            return
         response = yield from stream_turn(context, record, params, FirstTurn())
     except StreamClosed:
         yield from _abandon(context, record, request_options(args))
@@ -439,6 +451,10 @@ def stream_submit_tool_outputs(context: Context, args: Mapping[str, Any]) -> Op[
         queued = record.with_run(status="queued").run
         yield from emit(ThreadRunQueued(data=queued, event="thread.run.queued"))
         yield from emit(ThreadRunInProgress(data=record.run, event="thread.run.in_progress"))
+        ended = yield from over_prompt_budget(context, record, params)
+        if ended is not None:
+            yield from emit(ThreadRunIncomplete(data=ended.run, event="thread.run.incomplete"))
+            return
         yield from stream_turn(context, record, params, turn)
     except StreamClosed:
         yield from _abandon(context, record, request_options(args))
