@@ -30,7 +30,7 @@ from .._context import Context
 from .._effects import Op, call, emit, local, open_stream, pull, write
 from .._errors import not_found
 from ..store import Store, StoredRecord
-from ..store.records import BUSY, MessageRecord, RunRecord, StepRecord
+from ..store.records import BUSY, CUT_SHORT, MessageRecord, RunRecord, StepRecord
 from ..translate import from_responses, to_responses
 from ..translate.legacy import legacy_run
 from ..translate.stream import RunStreamState
@@ -56,7 +56,6 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _OUTPUT = "function_call_output"
-_FAILED = frozenset({"failed", "cancelled"})
 
 
 @dataclass(frozen=True)
@@ -282,7 +281,7 @@ def record_turn(
             "owner": None,
             "deadline": None,
             # a failed or cancelled turn may leave calls without outputs
-            "check_calls": finished.status in _FAILED,
+            "check_calls": finished.status in CUT_SHORT,
         }
     )
     rows = [StepRecord.to_row(step) for step in steps]

@@ -7,9 +7,11 @@ the model turn (:mod:`compat.ops._turns`) and the run comes back in the state it
 with ``function_call_output`` items, one more response. Only one run per thread is active at a time
 (checked under the thread's store lock).
 
-A ``requires_action`` run expires 10 minutes after creation. Expiring or cancelling it answers its
-pending calls with outputs that say so, because a conversation whose ``function_call`` has no output
-refuses every later response.
+A ``requires_action`` run expires 10 minutes after creation; a run whose turn nobody drives any more (its
+process died) fails; either way, as when it is cancelled, the calls it leaves are answered with outputs that
+say so, because a conversation whose ``function_call`` has no output refuses every later response (see
+:mod:`compat.ops._settle`). ``max_completion_tokens`` is a budget for the whole run and
+``max_prompt_tokens`` is checked before each turn (:mod:`compat.ops._turns`).
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ step         :class:`StepRecord`                the run                     the 
 ===========  =================================  ==========================  ======================
 
 The JSON of every payload is the one earlier versions wrote, so existing stores read back unchanged.
-Run statuses are grouped here once (:data:`ACTIVE`, :data:`BUSY`, :data:`SETTLED`, :data:`FINAL`).
+Run statuses are grouped here once (:data:`ACTIVE`, :data:`BUSY`, :data:`SETTLED`, :data:`FINAL`,
+:data:`CUT_SHORT`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from .base import StoredRecord
 __all__ = [
     "ACTIVE",
     "BUSY",
+    "CUT_SHORT",
     "FINAL",
     "SETTLED",
     "AssistantRecord",
@@ -52,6 +54,8 @@ FINAL = frozenset({"cancelled", "completed", "failed", "expired", "incomplete"})
 """A run in these states will never change again."""
 SETTLED = FINAL | {"requires_action"}
 """Where ``runs.poll`` stops (the SDK's own list): final, or waiting for the caller's tool outputs."""
+CUT_SHORT = frozenset({"failed", "cancelled"})
+"""A run that ended before its turn did: the conversation may hold calls of it without outputs."""
 
 
 def _dump(model: BaseModel) -> dict[str, Any]:
