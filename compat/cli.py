@@ -5,10 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .demo import run_streaming_weather, run_weather, weather_client
+
+if TYPE_CHECKING:
+    from .check import Finding
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
         help="talk to OpenAI with OPENAI_API_KEY and the default store instead of the offline emulator",
     )
     _serve_parser(commands)
+    _check_parser(commands)
     return parser
 
 
@@ -109,12 +115,62 @@ def _serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     return 0
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    check = commands.add_parser(
+        "check",
+        help="report what the shim does with each argument of the legacy Assistants calls in Python sources",
+        description=(
+            "Scan Python files (and directories) for legacy Assistants calls (client.beta.assistants..., "
+            "client.beta.threads...) and print, per argument, file:line: method parameter — native | emulated "
+            "(how) | unsupported (why), from the shim's parameter table. Exit status 1 when an unsupported "
+            "argument is used, 2 when a file cannot be read."
+        ),
+    )
+    check.add_argument("paths", nargs="+", metavar="PATH", help="Python files or directories to scan")
+    check.add_argument(
+        "--fix",
+        action="store_true",
+        help="first rewrite the OpenAI client imports to use compat, in place, printing each change",
+    )
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .check import fix_file, python_files, scan_file
+
+    unreadable = 0
+    findings: list[Finding] = []
+    files = python_files(Path(path) for path in args.paths)
+    for path in files:
+        try:
+            if args.fix:
+                for change in fix_file(path):
+                    print(f"{path}:{change}")
+            findings += scan_file(path)
+        except (OSError, SyntaxError, UnicodeDecodeError, ValueError) as error:
+            print(f"{path}: cannot check: {error}", file=sys.stderr)
+            unreadable += 1
+    for finding in findings:
+        print(finding)
+    counts = Counter(finding.handling.value if finding.handling else "unknown" for finding in findings)
+    summary = ", ".join(f"{counts[word]} {word}" for word in ("native", "emulated", "unsupported", "unknown"))
+    print(f"{_plural(len(findings), 'argument')} of legacy calls in {_plural(len(files), 'file')}: {summary}")
+    if unreadable:
+        return 2
+    return 1 if counts["unsupported"] else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the chosen command; returns the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "serve":
         return _serve(parser, args)
+    if args.command == "check":
+        return _check(args)
     if args.command != "demo":
         parser.print_help()
         return 2
