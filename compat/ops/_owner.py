@@ -8,6 +8,7 @@ An owner on another host is trusted until the deadline.
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 from pathlib import Path
@@ -29,10 +30,14 @@ def _started(pid: int) -> str:
     return stat.rsplit(")", 1)[-1].split()[19]
 
 
-def this_process() -> str:
-    """The owner id of the calling process."""
-    pid = os.getpid()
+@functools.cache
+def _owner_of(pid: int) -> str:
     return f"{_HOST}:{pid}:{_started(pid)}"
+
+
+def this_process() -> str:
+    """The owner id of the calling process (read once per process: a forked child gets its own)."""
+    return _owner_of(os.getpid())
 
 
 def is_gone(owner: str) -> bool:

@@ -13,7 +13,8 @@ run          :class:`RunRecord`                 the thread                  ``""
 step         :class:`StepRecord`                the run                     the thread
 ===========  =================================  ==========================  ======================
 
-The JSON of every payload is the one earlier versions wrote, so existing stores read back unchanged.
+The JSON of every payload is the one earlier versions wrote, so existing stores read back unchanged. Rows
+are built without revalidation (``model_construct``): their data is the dump of a validated model.
 Run statuses are grouped here once (:data:`ACTIVE`, :data:`BUSY`, :data:`SETTLED`, :data:`FINAL`,
 :data:`CUT_SHORT`).
 """
@@ -69,7 +70,9 @@ class AssistantRecord:
     @staticmethod
     def to_row(assistant: Assistant) -> StoredRecord:
         """The store row of ``assistant``."""
-        return StoredRecord(kind="assistant", id=assistant.id, created_at=assistant.created_at, data=_dump(assistant))
+        return StoredRecord.model_construct(
+            kind="assistant", id=assistant.id, created_at=assistant.created_at, data=_dump(assistant)
+        )
 
     @staticmethod
     def from_row(row: StoredRecord) -> Assistant:
@@ -84,7 +87,9 @@ class ThreadRecord(BaseModel):
 
     def to_row(self, *, thread_id: str, created_at: int) -> StoredRecord:
         """The store row of the thread ``thread_id``."""
-        return StoredRecord(kind="thread", id=thread_id, created_at=created_at, data=self.model_dump(mode="json"))
+        return StoredRecord.model_construct(
+            kind="thread", id=thread_id, created_at=created_at, data=self.model_dump(mode="json")
+        )
 
     @classmethod
     def from_row(cls, row: StoredRecord) -> ThreadRecord:
@@ -106,7 +111,7 @@ class MessageRecord(BaseModel):
 
     def to_row(self, *, message_id: str, thread_id: str) -> StoredRecord:
         """The store row of this message."""
-        return StoredRecord(
+        return StoredRecord.model_construct(
             kind="message",
             id=message_id,
             parent_id=thread_id,
@@ -127,7 +132,7 @@ class StepRecord:
     @staticmethod
     def to_row(step: RunStep) -> StoredRecord:
         """The store row of ``step``."""
-        return StoredRecord(
+        return StoredRecord.model_construct(
             kind="step",
             id=step.id,
             parent_id=step.run_id,
@@ -195,7 +200,7 @@ class RunRecord(BaseModel):
 
     def to_row(self) -> StoredRecord:
         """The store row."""
-        return StoredRecord(
+        return StoredRecord.model_construct(
             kind="run",
             id=self.run.id,
             parent_id=self.run.thread_id,
