@@ -37,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _serve_parser(commands)
     _check_parser(commands)
+    _doctor_parser(commands)
     return parser
 
 
@@ -163,6 +164,45 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if counts["unsupported"] else 0
 
 
+def _doctor_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    doctor = commands.add_parser(
+        "doctor",
+        help="check the upstream, the store and the stored assistants' models",
+        description=(
+            "Check that this setup can run legacy Assistants code: the store (reachable, schema version, file "
+            "permissions, tenant) and the upstream (key accepted, conversations, responses, streaming, every "
+            "stored assistant's model available; retired models flagged with their replacement). Writes "
+            "nothing but one conversation, deleted at once. Exit status 1 when a check fails."
+        ),
+    )
+    doctor.add_argument(
+        "--upstream", metavar="URL", help="the API to check (default: $OPENAI_BASE_URL or https://api.openai.com/v1)"
+    )
+    doctor.add_argument(
+        "--store", metavar="URL", help="the state store (default: $COMPAT_STORE_URL or the default SQLite file)"
+    )
+    doctor.add_argument(
+        "--emulator", action="store_true", help="check against the in-process emulator instead of an upstream"
+    )
+    doctor.add_argument("--tenant", metavar="NAME", help="the tenant to check (default: $COMPAT_TENANT)")
+    doctor.add_argument("--model", metavar="NAME", help="the model of the response checks")
+
+
+def _doctor(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from .doctor import Options, diagnose, failed, format_table
+
+    if args.emulator and args.upstream:
+        parser.error("--emulator and --upstream exclude each other")
+    options = Options(
+        upstream=args.upstream, store=args.store, emulator=args.emulator, tenant=args.tenant, model=args.model
+    )
+    checks = diagnose(options)
+    print(format_table(checks))
+    failures = sum(check.status == "FAIL" for check in checks)
+    print(f"doctor: {_plural(failures, 'check')} failed" if failures else "doctor: all checks passed")
+    return 1 if failed(checks) else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the chosen command; returns the exit status."""
     parser = _parser()
@@ -171,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(parser, args)
     if args.command == "check":
         return _check(args)
+    if args.command == "doctor":
+        return _doctor(parser, args)
     if args.command != "demo":
         parser.print_help()
         return 2
