@@ -288,3 +288,18 @@ def test_the_plugin_is_an_entry_point_of_the_package() -> None:
     (plugin,) = [ep for ep in entry_points(group="pytest11") if ep.name == "assistants_compat"]
     assert plugin.value == "compat.pytest_plugin"
     assert Path(plugin.load().__file__).name == "pytest_plugin.py"
+
+
+def test_the_migration_guides_example_records_then_replays_offline(
+    pytester: pytest.Pytester, upstream: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    guide = (Path(__file__).resolve().parents[2] / "MIGRATION.md").read_text()
+    section = guide.split("## Proving nothing changed: record once, replay in CI", 1)[1].split("\n## ", 1)[0]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    pytester.makepyfile(test_assistant_regression=example)
+    monkeypatch.setenv("OPENAI_BASE_URL", upstream.base_url)  # the emulator stands in for OpenAI
+    pytester.runpytest("--record-mode=once").assert_outcomes(passed=3)
+    upstream.close()
+    monkeypatch.delenv("OPENAI_API_KEY")
+    pytester.runpytest().assert_outcomes(passed=3)
+    assert (pytester.path / "cassettes" / "test_assistant_regression" / "test_the_assistant_answers.yaml").exists()
