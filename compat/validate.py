@@ -356,13 +356,15 @@ def boolean(value: object, param: str, args: Mapping[str, Any]) -> None:
 
 
 def limit(value: object, param: str, args: Mapping[str, Any]) -> None:
-    """A list's ``limit``: 1 to 100."""
-    _integer(value, param, low=1, high=100)
+    """A list's ``limit``: 1 to 100 (``None``: the default, as the SDK sends no ``None`` query value)."""
+    if value is not None:
+        _integer(value, param, low=1, high=100)
 
 
 def order(value: object, param: str, args: Mapping[str, Any]) -> None:
-    """A list's ``order``: ``asc`` or ``desc``."""
-    _enum(value, param, ("asc", "desc"))
+    """A list's ``order``: ``asc`` or ``desc`` (``None``: the default)."""
+    if value is not None:
+        _enum(value, param, ("asc", "desc"))
 
 
 def reasoning_effort(value: object, param: str, args: Mapping[str, Any]) -> None:

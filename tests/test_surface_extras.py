@@ -103,3 +103,12 @@ def test_beta_vector_stores_is_the_clients(emulator: Emulator, tmp_path: Path) -
     assert client.beta.vector_stores is client.vector_stores
     assert async_client.beta.vector_stores is async_client.vector_stores
     assert isinstance(client.beta.vector_stores, openai.resources.vector_stores.VectorStores)
+
+
+def test_none_for_limit_and_order_means_the_defaults(emulator: Emulator, tmp_path: Path) -> None:
+    """The SDK sends no ``None`` query value, so the legacy API used its defaults."""
+    client, _ = clients(emulator, tmp_path)
+    for name in ("a", "b"):
+        client.beta.assistants.create(model="gpt-4o", name=name)
+    page = client.beta.assistants.list(limit=None, order=None)  # type: ignore[arg-type]
+    assert [a.name for a in page.data] == ["b", "a"]

@@ -54,8 +54,14 @@ class ListArgs:
 
 def list_args(args: Mapping[str, Any]) -> ListArgs:
     """``limit`` (default 20), ``order`` (default ``desc``), ``after``, ``before`` (checked by the table)."""
+    # ``None`` is the default, as the SDK drops ``None`` query values
+    limit = args.get("limit")
+    order = args.get("order")
     return ListArgs(
-        limit=args.get("limit", 20), order=args.get("order", "desc"), after=args.get("after"), before=args.get("before")
+        limit=20 if limit is None else limit,
+        order="desc" if order is None else order,
+        after=args.get("after"),
+        before=args.get("before"),
     )
 
 

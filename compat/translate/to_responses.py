@@ -14,7 +14,8 @@ Rules:
 - Function tools are flattened (``{"type": "function", "name", "description", "parameters", "strict"}``)
   and ``strict`` is ``false`` unless the legacy tool asked for strict: the legacy default was
   non-strict, and strict schemas reject what non-strict ones accept.
-- ``file_search`` takes ``vector_store_ids`` from the assistant's and the thread's ``tool_resources``;
+- ``file_search`` takes ``vector_store_ids`` from the assistant's and the thread's ``tool_resources``, and
+  keeps ``max_num_results`` and ``ranking_options`` (``ranker``, ``score_threshold``);
   ``code_interpreter`` gets an ``auto`` container with the ``file_ids`` of both.
 - ``tool_choice``: ``auto`` / ``none`` / ``required`` as they are; ``{"type": "function", "function":
   {"name"}}`` → ``{"type": "function", "name"}``; ``{"type": "file_search"}`` and
@@ -69,8 +70,11 @@ def tool_to_response_tool(tool: AssistantTool, *, tool_resources: Sequence[Mappi
             "type": "file_search",
             "vector_store_ids": _ids(tool_resources, "file_search", "vector_store_ids"),
         }
-        if tool.file_search is not None and tool.file_search.max_num_results is not None:
-            out["max_num_results"] = tool.file_search.max_num_results
+        settings = tool.file_search
+        if settings is not None and settings.max_num_results is not None:
+            out["max_num_results"] = settings.max_num_results
+        if settings is not None and settings.ranking_options is not None:
+            out["ranking_options"] = settings.ranking_options.model_dump(mode="json", exclude_none=True)
         return out
     file_ids = _ids(tool_resources, "code_interpreter", "file_ids")
     return {"type": "code_interpreter", "container": {"type": "auto", "file_ids": file_ids}}
