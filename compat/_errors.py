@@ -12,7 +12,7 @@ from __future__ import annotations
 import httpx2
 import openai
 
-__all__ = ["bad_request", "not_found", "no_raw_response"]
+__all__ = ["bad_request", "not_found"]
 
 _REQUEST = httpx2.Request("POST", "https://compat.invalid/v1")
 
@@ -33,12 +33,3 @@ def bad_request(message: str, *, param: str | None = None, code: str | None = No
     body = _body(message, param, code)
     response = httpx2.Response(400, json=body, request=_REQUEST)
     return openai.BadRequestError(f"Error code: 400 - {message}", response=response, body=body["error"])
-
-
-def no_raw_response(name: str) -> NotImplementedError:
-    """Why ``name`` (a ``with_raw_response`` / ``with_streaming_response`` form) does not exist on the shim."""
-    return NotImplementedError(
-        f"{name} is not available with assistants-compat: each legacy call becomes several Responses / "
-        "Conversations requests (or none, for what the local store answers), so there is no single HTTP "
-        "response to return. Call the method directly to get the parsed object."
-    )

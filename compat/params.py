@@ -26,9 +26,7 @@ from enum import Enum
 from typing import Any, cast
 
 from . import validate as v
-from ._errors import bad_request, no_raw_response, not_found
-
-_RAW_RESPONSE_HEADER = "x-stainless-raw-response"  # set by the SDK's raw and streaming-response wrappers
+from ._errors import bad_request, not_found
 
 __all__ = ["PARAMETERS", "PATH_IDS", "VALIDATORS", "Handling", "Parameter", "check", "check_path_ids", "markdown_table"]
 
@@ -426,17 +424,13 @@ def check(method: str, arguments: Mapping[str, Any]) -> None:
     """Reject, before any I/O, every given argument the table cannot honour.
 
     In order: the ids of the URL (:data:`PATH_IDS`: the SDK's ``ValueError`` for an empty one, the legacy
-    404 for one no object can have); ``NotImplementedError`` for a call made through the SDK's
-    ``with_raw_response`` / ``with_streaming_response`` views of the client
-    (``client.beta.with_raw_response.assistants...``), which mark their calls with a header; then each
-    argument: ``openai.BadRequestError`` with the legacy wording for a name the table does not know and
-    for a value its validator refuses (``None`` only where the row is not ``nullable``, elsewhere it means
-    the default), then naming the parameter for ``unsupported`` rows and for values a ``reject``
-    predicate objects to.
+    404 for one no object can have); then each argument: ``openai.BadRequestError`` with the legacy wording
+    for a name the table does not know and for a value its validator refuses (``None`` only where the row is
+    not ``nullable``, elsewhere it means the default), then naming the parameter for ``unsupported`` rows and
+    for values a ``reject`` predicate objects to. (The SDK's raw-response header never reaches here: the legacy
+    methods take it out, see ``compat.resources._raw``.)
     """
     check_path_ids(method, arguments)
-    if _asks_for_raw_response(arguments.get("extra_headers")):
-        raise no_raw_response(f"{method} through with_raw_response / with_streaming_response")
     for name, value in arguments.items():
         row = _BY_KEY.get((method, name))
         if row is None:
@@ -448,13 +442,6 @@ def check(method: str, arguments: Mapping[str, Any]) -> None:
         reason = row.reject(value) if row.reject is not None else None
         if reason is not None:
             raise bad_request(f"{method}: '{name}' {reason}", param=name)
-
-
-def _asks_for_raw_response(headers: object) -> bool:
-    if not isinstance(headers, Mapping):
-        return False
-    names = cast(Mapping[object, object], headers)
-    return any(isinstance(name, str) and name.lower() == _RAW_RESPONSE_HEADER for name in names)
 
 
 def markdown_table() -> str:

@@ -2,7 +2,7 @@
 
 ::
 
-    class Runs(NoRawResponse, _sdk.Runs):
+    class Runs(_sdk.Runs):
         create = streamable(_sdk.Runs.create, runs.create_run, runs.stream_run)
         list = page(_sdk.Runs.list, runs.list_runs)
 
@@ -28,6 +28,10 @@ Kinds, sync or async as the SDK method (a coroutine function, or a method of an 
   :func:`call`;
 - :func:`manager`: the SDK's ``AssistantStreamManager`` over the streaming operation, started when the manager
   is entered, with the caller's ``event_handler``.
+
+A call made through the SDK's ``with_raw_response`` / ``with_streaming_response`` views (their header in
+``extra_headers``) runs the same way and answers the SDK's response wrapper around the result (``_raw``); a
+``manager`` has no such form, so the header is dropped there.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from .._effects import Op, run_async, run_sync
 from ..ops._common import Listing
 from ..params import check
 from ._pages import CompatAsyncPaginator, sync_page
+from ._raw import RawCall, raw_mode, respond_async, respond_sync
 from ._streams import async_stream_manager, open_async_stream, open_stream, stream_manager
 
 __all__ = ["Parameters", "call", "manager", "page", "streamable", "table_key"]
@@ -127,13 +132,19 @@ def manager(sdk_method: F, stream_operation: Operation) -> F:
         handler = args.pop("event_handler", None)
         return async_stream_manager(lambda: stream_operation(context, args), client, handler)
 
-    return _bind(sdk_method, async_ if _on_async_resource(sdk_method) else sync)
+    return _bind(sdk_method, async_ if _on_async_resource(sdk_method) else sync, raw=False)
 
 
-def _bind(sdk_method: F, drive: Drive, *, check_on_call: bool = True) -> F:
-    """The legacy method: ``drive`` behind the SDK method's face (``functools.wraps``), async if ``drive`` is."""
+def _bind(sdk_method: F, drive: Drive, *, check_on_call: bool = True, raw: bool = True) -> F:
+    """The legacy method: ``drive`` behind the SDK method's face (``functools.wraps``), async if ``drive`` is.
+
+    With ``raw``, a call through a raw or streaming-response view answers the SDK's response wrapper.
+    """
     parameters = Parameters(sdk_method, check_on_call=check_on_call)
-    method = _async_method(parameters, drive) if inspect.iscoroutinefunction(drive) else _sync_method(parameters, drive)
+    if inspect.iscoroutinefunction(drive):
+        method = _async_method(parameters, drive)
+    else:
+        method = _sync_method(parameters, drive, raw=raw, on_async=_on_async_resource(sdk_method))
     functools.update_wrapper(method, sdk_method)
     if not method.__doc__:
         # an overloaded SDK method documents its overloads, not the implementation
@@ -142,16 +153,29 @@ def _bind(sdk_method: F, drive: Drive, *, check_on_call: bool = True) -> F:
     return cast(F, method)
 
 
-def _sync_method(parameters: Parameters, drive: Drive) -> Callable[..., Any]:
+def _sync_method(parameters: Parameters, drive: Drive, *, raw: bool, on_async: bool) -> Callable[..., Any]:
+    """A method whose ``drive`` answers at once; on an async resource (a ``list`` answering its paginator) its
+    raw form is a coroutine, which the SDK's async views await."""
+
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        return drive(self._context, self._client, parameters.arguments(args, kwargs))
+        arguments = parameters.arguments(args, kwargs)
+        # the hot path pays this look-up only; the header comes from the SDK's views
+        if "extra_headers" in arguments and (mode := raw_mode(arguments)) is not None and raw:
+            call = RawCall(mode, self, parameters.function, dict(arguments))
+            respond = respond_async if on_async else respond_sync
+            return respond(call, lambda: drive(self._context, self._client, arguments))
+        return drive(self._context, self._client, arguments)
 
     return method
 
 
 def _async_method(parameters: Parameters, drive: Drive) -> Callable[..., Any]:
     async def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        return await drive(self._context, self._client, parameters.arguments(args, kwargs))
+        arguments = parameters.arguments(args, kwargs)
+        if "extra_headers" in arguments and (mode := raw_mode(arguments)) is not None:
+            call = RawCall(mode, self, parameters.function, dict(arguments))
+            return await respond_async(call, lambda: drive(self._context, self._client, arguments))
+        return await drive(self._context, self._client, arguments)
 
     return method
 
@@ -184,6 +208,7 @@ class Parameters:
         kinds = inspect.Parameter
         # ``self`` is bound by the legacy method; it is not among the caller's arguments
         params = list(inspect.signature(function).parameters.values())[1:]
+        self.function: Callable[..., Any] = function
         self.qualname: str = function.__qualname__
         self.method = table_key(function) if check_on_call else None
         self.positional = tuple(p.name for p in params if p.kind is kinds.POSITIONAL_OR_KEYWORD)

@@ -15,15 +15,12 @@ from openai.resources.beta import assistants as _sdk
 from .._context import Context
 from ..ops import assistants as ops
 from ._bind import call, page
-from ._raw import NoRawResponse
 
 __all__ = ["Assistants", "AsyncAssistants"]
 
 
-class Assistants(NoRawResponse, _sdk.Assistants):
+class Assistants(_sdk.Assistants):
     """Assistants kept in the local store."""
-
-    _legacy_path = "client.beta.assistants"
 
     def __init__(self, client: openai.OpenAI, context: Context) -> None:
         super().__init__(client)
@@ -36,10 +33,8 @@ class Assistants(NoRawResponse, _sdk.Assistants):
     delete = call(_sdk.Assistants.delete, ops.delete_assistant)
 
 
-class AsyncAssistants(NoRawResponse, _sdk.AsyncAssistants):
+class AsyncAssistants(_sdk.AsyncAssistants):
     """Assistants kept in the local store, for ``AsyncOpenAI``."""
-
-    _legacy_path = "client.beta.assistants"
 
     def __init__(self, client: openai.AsyncOpenAI, context: Context) -> None:
         super().__init__(client)

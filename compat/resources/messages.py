@@ -11,15 +11,12 @@ from openai.resources.beta.threads import messages as _sdk
 from .._context import Context
 from ..ops import messages as ops
 from ._bind import call, page
-from ._raw import NoRawResponse
 
 __all__ = ["AsyncMessages", "Messages"]
 
 
-class Messages(NoRawResponse, _sdk.Messages):
+class Messages(_sdk.Messages):
     """A thread's messages: its conversation's message items."""
-
-    _legacy_path = "client.beta.threads.messages"
 
     def __init__(self, client: openai.OpenAI, context: Context) -> None:
         super().__init__(client)
@@ -32,10 +29,8 @@ class Messages(NoRawResponse, _sdk.Messages):
     delete = call(_sdk.Messages.delete, ops.delete_message)
 
 
-class AsyncMessages(NoRawResponse, _sdk.AsyncMessages):
+class AsyncMessages(_sdk.AsyncMessages):
     """A thread's messages: its conversation's message items, for ``AsyncOpenAI``."""
-
-    _legacy_path = "client.beta.threads.messages"
 
     def __init__(self, client: openai.AsyncOpenAI, context: Context) -> None:
         super().__init__(client)

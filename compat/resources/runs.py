@@ -12,16 +12,13 @@ from openai.resources.beta.threads.runs import runs as _sdk
 from .._context import Context
 from ..ops import runs as ops
 from ._bind import call, manager, page, streamable
-from ._raw import NoRawResponse
 from .steps import AsyncSteps, Steps
 
 __all__ = ["AsyncRuns", "Runs"]
 
 
-class Runs(NoRawResponse, _sdk.Runs):
+class Runs(_sdk.Runs):
     """Runs on the Responses API: each model turn is one ``responses.create`` on the thread's conversation."""
-
-    _legacy_path = "client.beta.threads.runs"
 
     def __init__(self, client: openai.OpenAI, context: Context) -> None:
         super().__init__(client)
@@ -48,10 +45,8 @@ class Runs(NoRawResponse, _sdk.Runs):
     submit_tool_outputs_stream = manager(_sdk.Runs.submit_tool_outputs_stream, ops.stream_submit_tool_outputs)
 
 
-class AsyncRuns(NoRawResponse, _sdk.AsyncRuns):
+class AsyncRuns(_sdk.AsyncRuns):
     """Runs on the Responses API, for ``AsyncOpenAI``."""
-
-    _legacy_path = "client.beta.threads.runs"
 
     def __init__(self, client: openai.AsyncOpenAI, context: Context) -> None:
         super().__init__(client)

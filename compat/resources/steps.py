@@ -11,15 +11,12 @@ from openai.resources.beta.threads.runs import steps as _sdk
 from .._context import Context
 from ..ops import steps as ops
 from ._bind import call, page
-from ._raw import NoRawResponse
 
 __all__ = ["AsyncSteps", "Steps"]
 
 
-class Steps(NoRawResponse, _sdk.Steps):
+class Steps(_sdk.Steps):
     """Run steps, kept in the local store."""
-
-    _legacy_path = "client.beta.threads.runs.steps"
 
     def __init__(self, client: openai.OpenAI, context: Context) -> None:
         super().__init__(client)
@@ -29,10 +26,8 @@ class Steps(NoRawResponse, _sdk.Steps):
     list = page(_sdk.Steps.list, ops.list_steps)
 
 
-class AsyncSteps(NoRawResponse, _sdk.AsyncSteps):
+class AsyncSteps(_sdk.AsyncSteps):
     """Run steps, kept in the local store, for ``AsyncOpenAI``."""
-
-    _legacy_path = "client.beta.threads.runs.steps"
 
     def __init__(self, client: openai.AsyncOpenAI, context: Context) -> None:
         super().__init__(client)

@@ -12,17 +12,14 @@ from openai.resources.beta.threads import threads as _sdk
 from .._context import Context
 from ..ops import runs as run_ops, threads as thread_ops
 from ._bind import call, manager, streamable
-from ._raw import NoRawResponse
 from .messages import AsyncMessages, Messages
 from .runs import AsyncRuns, Runs
 
 __all__ = ["AsyncThreads", "Threads"]
 
 
-class Threads(NoRawResponse, _sdk.Threads):
+class Threads(_sdk.Threads):
     """Threads on conversations, with their messages and runs."""
-
-    _legacy_path = "client.beta.threads"
 
     def __init__(self, client: openai.OpenAI, context: Context) -> None:
         super().__init__(client)
@@ -49,10 +46,8 @@ class Threads(NoRawResponse, _sdk.Threads):
     create_and_run_stream = manager(_sdk.Threads.create_and_run_stream, run_ops.stream_thread_and_run)
 
 
-class AsyncThreads(NoRawResponse, _sdk.AsyncThreads):
+class AsyncThreads(_sdk.AsyncThreads):
     """Threads on conversations, with their messages and runs, for ``AsyncOpenAI``."""
-
-    _legacy_path = "client.beta.threads"
 
     def __init__(self, client: openai.AsyncOpenAI, context: Context) -> None:
         super().__init__(client)

@@ -200,13 +200,6 @@ def test_bad_arguments_are_legacy_400s_and_store_nothing(
     assert client.beta.assistants.list().data == []
 
 
-def test_raw_responses_are_not_available(client: OpenAI) -> None:
-    with pytest.raises(NotImplementedError, match="parsed object"):
-        _ = client.beta.assistants.with_raw_response
-    with pytest.raises(NotImplementedError, match="parsed object"):
-        _ = client.beta.assistants.with_streaming_response
-
-
 @pytest.mark.anyio
 async def test_async_client_gives_the_same_objects(client: OpenAI, async_client: AsyncOpenAI) -> None:
     client.beta.assistants.create(model="gpt-4o", name="one")

@@ -269,11 +269,6 @@ def test_delete_removes_the_conversation_and_every_record(client: OpenAI, store:
         client.conversations.retrieve("conv_0001")
 
 
-def test_raw_responses_are_not_available(client: OpenAI) -> None:
-    with pytest.raises(NotImplementedError, match="parsed object"):
-        _ = client.beta.threads.with_raw_response
-
-
 @pytest.mark.anyio
 async def test_async_client_gives_the_same_objects(
     client: OpenAI, emulator: Emulator, async_client: AsyncOpenAI, async_emulator: Emulator
