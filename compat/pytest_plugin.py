@@ -72,7 +72,10 @@ _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhos
 
 
 class NetworkBlockedError(OSError):
-    """A connection to a non-loopback host (or a DNS lookup) attempted during an offline test."""
+    """A connection to a non-loopback host (or a DNS lookup) attempted during an offline test.
+
+    An ``OSError``, as a refused connection is: HTTP clients close the socket and report it the usual way.
+    """
 
 
 @dataclass(frozen=True)
@@ -173,23 +176,26 @@ class _CassetteFixtures:
 # -- the closed network -----------------------------------------------------------------------------------
 
 
+def _host_name(host: object) -> str:
+    """A host as text, lower case, without IPv6 brackets."""
+    return (host.decode() if isinstance(host, (bytes, bytearray)) else str(host)).strip("[]").lower()
+
+
+def _address(host: object) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address ``host`` is (without an IPv6 zone), or ``None`` for a name."""
+    try:
+        return ipaddress.ip_address(_host_name(host).split("%", 1)[0])
+    except ValueError:
+        return None
+
+
 def _is_loopback(host: object) -> bool:
     """Whether ``host`` (a name or an address) names this machine's loopback interface."""
-    name = (host.decode() if isinstance(host, (bytes, bytearray)) else str(host)).strip("[]").lower()
+    name = _host_name(host)
     if name in _LOOPBACK_NAMES or name.endswith(".localhost"):
         return True
-    try:
-        return ipaddress.ip_address(name.split("%", 1)[0]).is_loopback
-    except ValueError:
-        return False
-
-
-def _is_address(host: object) -> bool:
-    try:
-        ipaddress.ip_address(str(host).strip("[]").split("%", 1)[0])
-    except ValueError:
-        return False
-    return True
+    address = _address(host)
+    return address is not None and address.is_loopback
 
 
 def _blocked(leaks: list[_Leak], what: str) -> NetworkBlockedError:
@@ -209,7 +215,7 @@ def _connect_guard(original: Callable[..., Any], leaks: list[_Leak]) -> Callable
 
 def _resolve_guard(original: Callable[..., Any], leaks: list[_Leak]) -> Callable[..., Any]:
     def guarded(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if host is not None and not _is_loopback(host) and not _is_address(host):
+        if host is not None and not _is_loopback(host) and _address(host) is None:
             raise _blocked(leaks, f"DNS lookup of {host!r}")
         return original(host, *args, **kwargs)
 
