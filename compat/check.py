@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import ast
 import inspect
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -223,8 +223,14 @@ def python_files(paths: Iterable[Path]) -> list[Path]:
 
 # -- rewriting the client imports -------------------------------------------------------------------------
 
-_MOVED = ("OpenAI", "AsyncOpenAI")  # compat has its own
-_WRAPPED = ("AzureOpenAI", "AsyncAzureOpenAI")  # compat.wrap gives them the legacy surface
+_CLIENTS = ("OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI")
+
+
+def _shim_clients() -> frozenset[str]:
+    """The SDK clients this release of the shim has its own of (the others get ``compat.wrap``)."""
+    import compat
+
+    return frozenset(name for name in _CLIENTS if hasattr(compat, name))
 
 
 @dataclass(frozen=True)
@@ -251,7 +257,9 @@ class _Edit:
 class _Fixer:
     """The edits that move one module's OpenAI clients onto the shim."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, moved: Collection[str]) -> None:
+        self.moved = frozenset(moved)  # the clients imported from compat; the others are wrapped
+        self.wrapped_clients = frozenset(_CLIENTS) - self.moved
         self.source = source
         self.data = source.encode("utf-8")
         self.tree = ast.parse(source)
@@ -334,8 +342,8 @@ def _fix_from_imports(fixer: _Fixer, have: set[str]) -> None:
     for node in [n for n in ast.walk(fixer.tree) if isinstance(n, ast.ImportFrom)]:
         if node.module != "openai" or node.level != 0:
             continue
-        moved = [alias for alias in node.names if alias.name in _MOVED]
-        wrapped = {alias.asname or alias.name for alias in node.names if alias.name in _WRAPPED}
+        moved = [alias for alias in node.names if alias.name in fixer.moved]
+        wrapped = {alias.asname or alias.name for alias in node.names if alias.name in fixer.wrapped_clients}
         calls = [
             call
             for call in _calls(fixer.tree)
@@ -349,7 +357,7 @@ def _fix_from_imports(fixer: _Fixer, have: set[str]) -> None:
             have.add("wrap")
         if not from_compat:
             continue
-        kept = [_alias_text(alias) for alias in node.names if alias.name not in _MOVED]
+        kept = [_alias_text(alias) for alias in node.names if alias.name not in fixer.moved]
         statements = ([f"from openai import {', '.join(kept)}"] if kept else []) + [
             f"from compat import {', '.join(from_compat)}"
         ]
@@ -369,9 +377,9 @@ def _fix_module_imports(fixer: _Fixer, have: set[str]) -> None:
         if not isinstance(call.func, ast.Attribute) or ast.unparse(call.func.value) not in first_import:
             continue
         bound, name = ast.unparse(call.func.value), call.func.attr
-        if name in _MOVED:
+        if name in fixer.moved:
             fixer.replace(call.func, f"compat.{name}")
-        elif name in _WRAPPED and not fixer.wrapped(call, "compat.wrap"):
+        elif name in fixer.wrapped_clients and not fixer.wrapped(call, "compat.wrap"):
             fixer.replace(call, f"compat.wrap({fixer.text(call)})", shown=f"compat.wrap({bound}.{name}(...))")
         else:
             continue
@@ -382,21 +390,25 @@ def _fix_module_imports(fixer: _Fixer, have: set[str]) -> None:
         have.add("import compat")
 
 
-def fix_source(source: str) -> tuple[str, list[FixChange]]:
+def fix_source(source: str, *, shim_clients: Collection[str] | None = None) -> tuple[str, list[FixChange]]:
     """``source`` with its OpenAI clients made by the shim, and the changes made (none: unchanged).
+
+    ``shim_clients``: the clients ``compat`` has its own of (default: those of the installed release, among
+    ``OpenAI``, ``AsyncOpenAI``, ``AzureOpenAI`` and ``AsyncAzureOpenAI``).
 
     Rules:
 
-    - ``from openai import OpenAI`` / ``AsyncOpenAI`` (``as`` names kept): those names are imported from
-      ``compat`` instead; the other names stay imported from ``openai``;
-    - ``from openai import AzureOpenAI`` / ``AsyncAzureOpenAI`` stays: each call ``AzureOpenAI(...)`` becomes
-      ``wrap(AzureOpenAI(...))`` with ``from compat import wrap`` (the shim has no Azure client of its own);
-    - ``import openai``: ``openai.OpenAI(`` / ``openai.AsyncOpenAI(`` become ``compat.OpenAI(`` /
-      ``compat.AsyncOpenAI(``, ``openai.AzureOpenAI(...)`` becomes ``compat.wrap(openai.AzureOpenAI(...))``,
-      and ``import compat`` is added after ``import openai``; every other use of ``openai`` stays;
+    - ``from openai import OpenAI`` (or another of ``shim_clients``; ``as`` names kept): those names are
+      imported from ``compat`` instead; the other names stay imported from ``openai``;
+    - a client the shim has none of (``from openai import AzureOpenAI`` on a release without it) stays
+      imported from ``openai``: each call ``AzureOpenAI(...)`` becomes ``wrap(AzureOpenAI(...))``, with
+      ``from compat import wrap``;
+    - ``import openai``: ``openai.OpenAI(`` (and the other ``shim_clients``) becomes ``compat.OpenAI(``, a
+      client the shim has none of ``compat.wrap(openai.AzureOpenAI(...))``, and ``import compat`` is added
+      after ``import openai``; every other use of ``openai`` stays;
     - running it again changes nothing.
     """
-    fixer = _Fixer(source)
+    fixer = _Fixer(source, _shim_clients() if shim_clients is None else shim_clients)
     have = _imported_from_compat(fixer.tree)
     _fix_from_imports(fixer, have)
     _fix_module_imports(fixer, have)

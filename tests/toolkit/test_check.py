@@ -136,13 +136,11 @@ FIX_BEFORE = """\
 import os
 import openai
 from openai import OpenAI as Client, NotFoundError
-from openai import AzureOpenAI
 
 client = Client()
-azure = AzureOpenAI(
-    api_version="2024-10-21",
+other = openai.OpenAI(
+    api_key=os.environ["KEY"],
 )
-other = openai.OpenAI(api_key=os.environ["KEY"])
 loop_client = openai.AsyncOpenAI()
 errors = (openai.NotFoundError, NotFoundError)
 """
@@ -153,14 +151,11 @@ import openai
 import compat
 from openai import NotFoundError
 from compat import OpenAI as Client
-from openai import AzureOpenAI
-from compat import wrap
 
 client = Client()
-azure = wrap(AzureOpenAI(
-    api_version="2024-10-21",
-))
-other = compat.OpenAI(api_key=os.environ["KEY"])
+other = compat.OpenAI(
+    api_key=os.environ["KEY"],
+)
 loop_client = compat.AsyncOpenAI()
 errors = (openai.NotFoundError, NotFoundError)
 """
@@ -177,10 +172,8 @@ def test_fix_moves_the_clients_to_compat_in_place_and_prints_each_change(
         f"{source}:3: + import compat",
         f"{source}:3: from openai import OpenAI as Client, NotFoundError → "
         "from openai import NotFoundError; from compat import OpenAI as Client",
-        f"{source}:4: from openai import AzureOpenAI → from openai import AzureOpenAI; from compat import wrap",
-        f'{source}:7: AzureOpenAI( api_version="2024-10-21", ) → wrap(AzureOpenAI(...))',
-        f"{source}:10: openai.OpenAI → compat.OpenAI",
-        f"{source}:11: openai.AsyncOpenAI → compat.AsyncOpenAI",
+        f"{source}:6: openai.OpenAI → compat.OpenAI",
+        f"{source}:9: openai.AsyncOpenAI → compat.AsyncOpenAI",
         "0 arguments of legacy calls in 1 file: 0 native, 0 emulated, 0 unsupported, 0 unknown",
     ]
     assert status == 0
@@ -191,9 +184,62 @@ def test_fix_moves_the_clients_to_compat_in_place_and_prints_each_change(
     assert source.read_text() == FIX_AFTER
 
 
+AZURE = """\
+import openai
+from openai import AzureOpenAI
+
+azure = AzureOpenAI(
+    api_version="2024-10-21",
+)
+other = openai.AsyncAzureOpenAI(api_version="2024-10-21")
+"""
+
+
+def test_fix_imports_the_azure_clients_from_compat_when_it_has_them() -> None:
+    fixed, changes = fix_source(AZURE, shim_clients=["OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI"])
+    assert fixed == (
+        "import openai\n"
+        "import compat\n"
+        "from compat import AzureOpenAI\n"
+        "\n"
+        "azure = AzureOpenAI(\n"
+        '    api_version="2024-10-21",\n'
+        ")\n"
+        'other = compat.AsyncAzureOpenAI(api_version="2024-10-21")\n'
+    )
+    assert [str(change) for change in changes] == [
+        "2: + import compat",
+        "2: from openai import AzureOpenAI → from compat import AzureOpenAI",
+        "7: openai.AsyncAzureOpenAI → compat.AsyncAzureOpenAI",
+    ]
+    assert fix_source(fixed, shim_clients=["AzureOpenAI", "AsyncAzureOpenAI"]) == (fixed, [])
+
+
+def test_fix_wraps_the_azure_clients_of_a_release_without_them() -> None:
+    fixed, changes = fix_source(AZURE, shim_clients=["OpenAI", "AsyncOpenAI"])
+    assert fixed == (
+        "import openai\n"
+        "import compat\n"
+        "from openai import AzureOpenAI\n"
+        "from compat import wrap\n"
+        "\n"
+        "azure = wrap(AzureOpenAI(\n"
+        '    api_version="2024-10-21",\n'
+        "))\n"
+        'other = compat.wrap(openai.AsyncAzureOpenAI(api_version="2024-10-21"))\n'
+    )
+    assert [str(change) for change in changes] == [
+        "2: + import compat",
+        "2: from openai import AzureOpenAI → from openai import AzureOpenAI; from compat import wrap",
+        '4: AzureOpenAI( api_version="2024-10-21", ) → wrap(AzureOpenAI(...))',
+        '7: openai.AsyncAzureOpenAI(api_version="2024-10-21") → compat.wrap(openai.AsyncAzureOpenAI(...))',
+    ]
+    assert fix_source(fixed, shim_clients=["OpenAI", "AsyncOpenAI"]) == (fixed, [])
+
+
 def test_fix_keeps_what_is_already_the_shim_and_code_without_openai() -> None:
     already = "from compat import OpenAI, wrap\nfrom openai import AzureOpenAI\nc = wrap(AzureOpenAI())\n"
-    assert fix_source(already) == (already, [])
+    assert fix_source(already, shim_clients=["OpenAI", "AsyncOpenAI"]) == (already, [])
     plain = "import os\nprint(os.name)\n"
     assert fix_source(plain) == (plain, [])
     indented = "try:\n    from openai import AsyncOpenAI, APIError\nexcept ImportError:\n    pass\n"
