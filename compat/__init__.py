@@ -10,11 +10,21 @@ Change one import and legacy code keeps working::
     ...
 
 Threads are conversations, messages are conversation items, runs are responses; what the server cannot
-hold lives in a local store (SQLite by default, PostgreSQL for shared state).
+hold lives in a local store (SQLite by default, PostgreSQL for shared state). Azure code changes
+``from openai import AzureOpenAI`` the same way (``AzureOpenAI``, ``AsyncAzureOpenAI``: Azure's v1 API).
 """
 
 from openai import AssistantEventHandler, AsyncAssistantEventHandler
 
+from ._azure import AsyncAzureOpenAI, AzureOpenAI
 from ._client import AsyncOpenAI, OpenAI, wrap
 
-__all__ = ["AssistantEventHandler", "AsyncAssistantEventHandler", "AsyncOpenAI", "OpenAI", "wrap"]
+__all__ = [
+    "AssistantEventHandler",
+    "AsyncAssistantEventHandler",
+    "AsyncAzureOpenAI",
+    "AsyncOpenAI",
+    "AzureOpenAI",
+    "OpenAI",
+    "wrap",
+]
