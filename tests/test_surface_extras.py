@@ -112,3 +112,10 @@ def test_none_for_limit_and_order_means_the_defaults(emulator: Emulator, tmp_pat
         client.beta.assistants.create(model="gpt-4o", name=name)
     page = client.beta.assistants.list(limit=None, order=None)  # type: ignore[arg-type]
     assert [a.name for a in page.data] == ["b", "a"]
+
+
+def test_async_list_refuses_an_empty_id_when_called(emulator: Emulator, tmp_path: Path) -> None:
+    """As the SDK's: the ValueError comes from ``list(...)`` itself, before anything is awaited."""
+    _, async_client = clients(emulator, tmp_path)
+    with pytest.raises(ValueError, match="Expected a non-empty value for `thread_id` but received ''"):
+        async_client.beta.threads.runs.list("")

@@ -48,7 +48,7 @@ from typing_extensions import get_overloads
 from .._context import Context, given
 from .._effects import Op, run_async, run_sync
 from ..ops._common import Listing
-from ..params import check
+from ..params import check, check_path_ids
 from ._pages import CompatAsyncPaginator, sync_page
 from ._raw import RawCall, raw_mode, respond_async, respond_sync
 from ._streams import async_stream_manager, open_async_stream, open_stream, stream_manager
@@ -83,7 +83,8 @@ def page(sdk_method: F, operation: ListOperation) -> F:
     """A ``list`` method: a ``SyncCursorPage``, or an ``AsyncPaginator`` that runs when awaited or iterated.
 
     As the SDK's async ``list`` sends nothing before its paginator is awaited, the table's objections to the
-    arguments (a 400, as the server's was) come then too; an argument Python refuses still raises at once.
+    arguments (a 400, as the server's was) come then too; an argument Python refuses, and an empty path id
+    (the SDK's ``ValueError``), still raise at once.
     """
     returned = typing.get_type_hints(sdk_method)["return"]
     if not _on_async_resource(sdk_method):
@@ -96,6 +97,9 @@ def page(sdk_method: F, operation: ListOperation) -> F:
     sdk_page = typing.get_args(returned)[1]  # AsyncPaginator[Model, AsyncCursorPage[Model]]
 
     def async_(context: Context, client: Any, args: dict[str, Any]) -> Any:
+        # the SDK raises its ValueError for an empty id when list is called, before any paginator
+        check_path_ids(method, args)
+
         def fetch(page_args: Mapping[str, Any]) -> Op[Listing[Any]]:
             check(method, page_args)
             return operation(context, page_args)
