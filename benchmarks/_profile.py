@@ -363,6 +363,8 @@ class CountingStore:
             return attribute
         if name == "transaction":
             return self._transaction
+        if name == "for_tenant":
+            return self._for_tenant
 
         def counted(*args: Any, **kwargs: Any) -> Any:
             self.counts[name] += 1
@@ -371,6 +373,12 @@ class CountingStore:
             return attribute(*args, **kwargs)
 
         return counted
+
+    def _for_tenant(self, tenant: str) -> Store:
+        """A tenant's handle, counted into the same tallies (clients use their tenant's handle)."""
+        scoped = CountingStore(self._store.for_tenant(tenant))
+        scoped.counts = self.counts
+        return scoped.as_store()
 
     @contextmanager
     def _transaction(self, *args: Any, **kwargs: Any) -> Iterator[None]:
