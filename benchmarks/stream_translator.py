@@ -1,9 +1,11 @@
 """Throughput of the stream translator: Responses events translated to legacy events per second.
 
-    python benchmarks/stream_translator.py [-n 200]
+    python benchmarks/stream_translator.py [-n 200] [--deltas 300000]
 
 The events are a real stream from the emulator (a long text answer and two parallel function calls),
-captured once through the SDK, then fed to ``RunStreamState`` ``n`` times.
+captured once through the SDK, then fed to ``RunStreamState`` ``n`` times. With ``--deltas N``, also one
+answer of N text deltas, fed once: the translator's cost per event must not grow with the answer's length
+(text accumulates linearly).
 """
 
 from __future__ import annotations
@@ -50,7 +52,9 @@ def capture(turn: Turn) -> list[Any]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", type=int, default=200)
-    n = parser.parse_args(argv).n
+    parser.add_argument("--deltas", type=int, default=0, help="also one answer of this many text deltas")
+    options = parser.parse_args(argv)
+    n = options.n
     text = " ".join(f"word{i}" for i in range(400))
     streams = [
         capture(Turn.text(text)),
@@ -70,6 +74,20 @@ def main(argv: list[str] | None = None) -> None:
     elapsed = time.perf_counter() - start
     print(f"translated {total_in} Responses events into {total_out} legacy events in {elapsed:.3f} s")
     print(f"throughput: {total_in / elapsed:,.0f} Responses events/s ({total_out / elapsed:,.0f} legacy events/s)")
+    if options.deltas:
+        long_answer(run, options.deltas)
+
+
+def long_answer(run: Run, deltas: int) -> None:
+    """One answer of ``deltas`` text deltas through one translator."""
+    events = capture(Turn.text(" ".join(f"w{i}" for i in range(deltas))))
+    state = RunStreamState(run=run, prior_usage=None, new_step_id=lambda: "step_long", clock=lambda: 0)
+    start = time.perf_counter()
+    out = sum(len(state.handle_event(event)) for event in events)
+    elapsed = time.perf_counter() - start
+    text_deltas = sum(1 for event in events if event.type == "response.output_text.delta")
+    print(f"long answer: {text_deltas} text deltas, {len(events)} Responses events into {out} legacy events")
+    print(f"long answer throughput: {len(events) / elapsed:,.0f} Responses events/s")
 
 
 if __name__ == "__main__":

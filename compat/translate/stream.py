@@ -259,6 +259,9 @@ class RunStreamState:
         self._tool_step_stale = False
         # Messages by item id: the accumulated item, the latest snapshot, which are closed.
         self._items: dict[str, ResponseOutputMessage] = {}
+        # text deltas not yet folded into their part, by (item id, content index): appending to a list keeps
+        # the accumulation linear in the answer's length (``part.text += delta`` copies the text each time)
+        self._pending_text: dict[tuple[str, int], list[str]] = {}
         self._messages: dict[str, Message] = {}
         self._closed_messages: set[str] = set()
         self._announced_parts: dict[str, int] = {}
@@ -376,6 +379,8 @@ class RunStreamState:
         """A ``message`` is completed; an incomplete one is closed by the terminal event, which says why
         (``incomplete_details``); a ``function_call`` gets its final arguments."""
         events = [] if self._seen(item) else self._on_item_added(item)
+        if isinstance(item, ResponseOutputMessage):
+            self._fold_text()  # the item replaces what was accumulated
         if isinstance(item, ResponseOutputMessage) and item.status != "completed":
             self._items[item.id] = item.model_copy(deep=True)
         elif isinstance(item, ResponseOutputMessage):
@@ -483,8 +488,17 @@ class RunStreamState:
         part = self._part(event.item_id, event.content_index)
         if not isinstance(part, ResponseOutputText):
             return []
-        part.text += event.delta
+        self._pending_text.setdefault((event.item_id, event.content_index), []).append(event.delta)
         return self._message_delta(event.item_id, event.content_index, value=event.delta)
+
+    def _fold_text(self) -> None:
+        """Put the pending text deltas into their parts (before the accumulated items are read)."""
+        for (item_id, index), chunks in self._pending_text.items():
+            item = self._items.get(item_id)
+            part = item.content[index] if item is not None and index < len(item.content) else None
+            if isinstance(part, ResponseOutputText):
+                part.text += "".join(chunks)
+        self._pending_text.clear()
 
     def _on_refusal_delta(self, event: ResponseRefusalDeltaEvent) -> list[AssistantStreamEvent]:
         part = self._part(event.item_id, event.content_index)
@@ -575,6 +589,7 @@ class RunStreamState:
     def _on_error(self, event: ResponseErrorEvent) -> list[AssistantStreamEvent]:
         """A stream ``error`` ends the run as failed, whether or not ``response.failed`` follows."""
         error = _stream_error(event)
+        self._fold_text()
         output: list[ResponseOutputItem] = [*self._items.values(), *self._calls.values()]
         failed = Response.model_construct(
             id="",
@@ -604,6 +619,7 @@ class RunStreamState:
         """Closes the incomplete messages and the items whose ``output_item.done`` never came (from the
         response's output if there)."""
         events: list[AssistantStreamEvent] = []
+        self._fold_text()
         for item in response.output:
             if isinstance(item, (ResponseOutputMessage, ResponseFunctionToolCall)) and (
                 item.id not in self._closed_messages
@@ -667,6 +683,7 @@ class RunStreamState:
 
     def _open_message(self, item_id: str) -> Message:
         """The snapshot of a message still being written, with the content streamed so far."""
+        self._fold_text()
         return self._in_progress_message(self._items[item_id], created_at=self._messages[item_id].created_at)
 
     def _tool_calls_step(
