@@ -11,10 +11,13 @@ from typing import Any
 
 import httpx2
 import openai
+import psycopg
 import pytest
 
 import compat
 from compat.emulator import Emulator, EmulatorTransport, Turn, counter_ids, fixed_clock
+from compat.store import Store
+from compat.store.postgres import PostgresStore
 from compat.store.sqlite import SQLiteStore
 
 from .faults import KINDS, Fault, FaultyTransport
@@ -27,10 +30,10 @@ ITEMS = r"/conversations/[^/]+/items$"
 class Flow:
     """A client over a faulty transport, an assistant with a tool, and the thread under test."""
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, store: Store) -> None:
         self.emulator = Emulator(ids=counter_ids(), clock=fixed_clock())
         self.transport = FaultyTransport(EmulatorTransport(self.emulator))
-        self.store = SQLiteStore(str(tmp_path / "state.db"))
+        self.store = store
         self.client = compat.OpenAI(
             api_key="test",
             base_url="http://127.0.0.1:9/v1",
@@ -50,9 +53,17 @@ class Flow:
         self.transport.faults.append(Fault(kind, method, path, stream))
 
 
-@pytest.fixture
-def flow(tmp_path: Path) -> Iterator[Flow]:
-    flow = Flow(tmp_path)
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def flow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flow]:
+    """The flow on a fresh SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        store: Store = SQLiteStore(str(tmp_path / "state.db"))
+    else:
+        url = str(request.getfixturevalue("postgres_url"))
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("DROP TABLE IF EXISTS compat_records, compat_schema, compat_meta")
+        store = PostgresStore(url)
+    flow = Flow(store)
     yield flow
     flow.store.close()
 
