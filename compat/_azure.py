@@ -36,9 +36,8 @@ from openai._types import NOT_GIVEN, NotGiven, omit
 from openai.auth import WorkloadIdentity, X509WorkloadIdentity
 from openai.lib.azure import AsyncAzureADTokenProvider, AzureADTokenProvider
 
-from ._client import StoreLike, _context
-from ._context import Context, Opener
-from .models import ModelMap
+from ._client import Settings, StoreLike
+from ._context import Context
 from .resources.beta import AsyncBeta, Beta
 
 __all__ = ["V1_API_VERSIONS", "V1_PATHS", "AsyncAzureOpenAI", "AzureOpenAI", "azure_v1_url"]
@@ -140,14 +139,12 @@ class AzureOpenAI(openai.AzureOpenAI):
             _strict_response_validation=_strict_response_validation,
             _enforce_credentials=_enforce_credentials,
         )
-        self._compat_store_arg: StoreLike | Opener = store
-        self._compat_tenant = tenant
-        self._compat_models = ModelMap(model_map, map_retired=map_retired_models)
+        self._compat = Settings.given(store, tenant, model_map, map_retired_models)
 
     @cached_property
     def compat_context(self) -> Context:
         """The store, clock and id factory behind ``beta.assistants`` and ``beta.threads``."""
-        return _context(self, self._compat_store_arg, self._compat_tenant, self._compat_models)
+        return self._compat.context(self)
 
     @cached_property
     def beta(self) -> Beta:  # pyright: ignore[reportIncompatibleVariableOverride]
@@ -156,9 +153,7 @@ class AzureOpenAI(openai.AzureOpenAI):
     def copy(self, **kwargs: Any) -> AzureOpenAI:  # pyright: ignore[reportIncompatibleMethodOverride]
         """``openai.AzureOpenAI.copy`` that keeps this client's store (and tenant, unless the credentials change)."""
         copied = super().copy(**kwargs)
-        copied._compat_store_arg = self.compat_context.store_for_copies
-        copied._compat_tenant = self._compat_tenant
-        copied._compat_models = self._compat_models
+        copied._compat = self._compat.for_copy(self.compat_context)
         return copied
 
     with_options = copy  # pyright: ignore[reportAssignmentType, reportIncompatibleVariableOverride]
@@ -225,14 +220,12 @@ class AsyncAzureOpenAI(openai.AsyncAzureOpenAI):
             _strict_response_validation=_strict_response_validation,
             _enforce_credentials=_enforce_credentials,
         )
-        self._compat_store_arg: StoreLike | Opener = store
-        self._compat_tenant = tenant
-        self._compat_models = ModelMap(model_map, map_retired=map_retired_models)
+        self._compat = Settings.given(store, tenant, model_map, map_retired_models)
 
     @cached_property
     def compat_context(self) -> Context:
         """The store, clock and id factory behind ``beta.assistants`` and ``beta.threads``."""
-        return _context(self, self._compat_store_arg, self._compat_tenant, self._compat_models)
+        return self._compat.context(self)
 
     @cached_property
     def beta(self) -> AsyncBeta:  # pyright: ignore[reportIncompatibleVariableOverride]
@@ -242,9 +235,7 @@ class AsyncAzureOpenAI(openai.AsyncAzureOpenAI):
         """``openai.AsyncAzureOpenAI.copy`` that keeps this client's store (and tenant, unless the credentials
         change)."""
         copied = super().copy(**kwargs)
-        copied._compat_store_arg = self.compat_context.store_for_copies
-        copied._compat_tenant = self._compat_tenant
-        copied._compat_models = self._compat_models
+        copied._compat = self._compat.for_copy(self.compat_context)
         return copied
 
     with_options = copy  # pyright: ignore[reportAssignmentType, reportIncompatibleVariableOverride]

@@ -51,6 +51,31 @@ def _context(
     return Context(opener, tenant=tenant_of, models=models)
 
 
+class Settings:
+    """What a compat client adds to the SDK's: its store, tenant and model map, carried over to its copies."""
+
+    def __init__(self, store: StoreLike | Opener, tenant: str | None, models: ModelMap) -> None:
+        """``store`` as given to the client (or a copy's shared opener); ``tenant`` and ``models`` as given."""
+        self.store = store
+        self.tenant = tenant
+        self.models = models
+
+    @classmethod
+    def given(
+        cls, store: StoreLike, tenant: str | None, model_map: Mapping[str, str] | None, map_retired: bool | None
+    ) -> Settings:
+        """The settings of a client's constructor arguments."""
+        return cls(store, tenant, ModelMap(model_map, map_retired=map_retired))
+
+    def context(self, client: openai.OpenAI | openai.AsyncOpenAI) -> Context:
+        """The context of ``client`` (see :func:`_context`)."""
+        return _context(client, self.store, self.tenant, self.models)
+
+    def for_copy(self, context: Context) -> Settings:
+        """A copy's settings: the same store (its tenant again from the copy's credentials) and model map."""
+        return Settings(context.store_for_copies, self.tenant, self.models)
+
+
 def _open(store: Store | str | None) -> Callable[[], Store]:
     return (lambda: store) if isinstance(store, Store) else (lambda: open_store(store))
 
@@ -110,14 +135,12 @@ class OpenAI(openai.OpenAI):
             _strict_response_validation=_strict_response_validation,
             _enforce_credentials=_enforce_credentials,
         )
-        self._compat_store_arg: StoreLike | Opener = store
-        self._compat_tenant = tenant
-        self._compat_models = ModelMap(model_map, map_retired=map_retired_models)
+        self._compat = Settings.given(store, tenant, model_map, map_retired_models)
 
     @cached_property
     def compat_context(self) -> Context:
         """The store, clock and id factory behind ``beta.assistants`` and ``beta.threads``."""
-        return _context(self, self._compat_store_arg, self._compat_tenant, self._compat_models)
+        return self._compat.context(self)
 
     @cached_property
     def beta(self) -> Beta:  # pyright: ignore[reportIncompatibleVariableOverride]
@@ -126,9 +149,7 @@ class OpenAI(openai.OpenAI):
     def copy(self, **kwargs: Any) -> OpenAI:  # pyright: ignore[reportIncompatibleMethodOverride]
         """``openai.OpenAI.copy`` that keeps this client's store (and its tenant, unless the credentials change)."""
         copied = super().copy(**kwargs)
-        copied._compat_store_arg = self.compat_context.store_for_copies
-        copied._compat_tenant = self._compat_tenant
-        copied._compat_models = self._compat_models
+        copied._compat = self._compat.for_copy(self.compat_context)
         return copied
 
     with_options = copy  # pyright: ignore[reportAssignmentType, reportIncompatibleVariableOverride]
@@ -184,14 +205,12 @@ class AsyncOpenAI(openai.AsyncOpenAI):
             _strict_response_validation=_strict_response_validation,
             _enforce_credentials=_enforce_credentials,
         )
-        self._compat_store_arg: StoreLike | Opener = store
-        self._compat_tenant = tenant
-        self._compat_models = ModelMap(model_map, map_retired=map_retired_models)
+        self._compat = Settings.given(store, tenant, model_map, map_retired_models)
 
     @cached_property
     def compat_context(self) -> Context:
         """The store, clock and id factory behind ``beta.assistants`` and ``beta.threads``."""
-        return _context(self, self._compat_store_arg, self._compat_tenant, self._compat_models)
+        return self._compat.context(self)
 
     @cached_property
     def beta(self) -> AsyncBeta:  # pyright: ignore[reportIncompatibleVariableOverride]
@@ -200,9 +219,7 @@ class AsyncOpenAI(openai.AsyncOpenAI):
     def copy(self, **kwargs: Any) -> AsyncOpenAI:  # pyright: ignore[reportIncompatibleMethodOverride]
         """``openai.AsyncOpenAI.copy`` that keeps this client's store (and tenant, unless the credentials change)."""
         copied = super().copy(**kwargs)
-        copied._compat_store_arg = self.compat_context.store_for_copies
-        copied._compat_tenant = self._compat_tenant
-        copied._compat_models = self._compat_models
+        copied._compat = self._compat.for_copy(self.compat_context)
         return copied
 
     with_options = copy  # pyright: ignore[reportAssignmentType, reportIncompatibleVariableOverride]
