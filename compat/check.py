@@ -32,6 +32,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from openai.resources.beta.assistants import Assistants
+from openai.resources.beta.threads.messages import Messages
+from openai.resources.beta.threads.runs.runs import Runs
+from openai.resources.beta.threads.runs.steps import Steps
+from openai.resources.beta.threads.threads import Threads
+
+import compat
+
 from .params import PARAMETERS, Handling, Parameter
 
 __all__ = ["Finding", "FixChange", "fix_file", "fix_source", "python_files", "scan_file", "scan_source"]
@@ -103,12 +111,6 @@ def _legacy_method(call: ast.Call) -> str | None:
 
 def _sdk_positional_names() -> dict[str, list[str]]:
     """Per legacy method, the names of the SDK method's positional parameters."""
-    from openai.resources.beta.assistants import Assistants
-    from openai.resources.beta.threads.messages import Messages
-    from openai.resources.beta.threads.runs.runs import Runs
-    from openai.resources.beta.threads.runs.steps import Steps
-    from openai.resources.beta.threads.threads import Threads
-
     classes: dict[str, type] = {
         "assistants": Assistants,
         "threads": Threads,
@@ -228,8 +230,6 @@ _CLIENTS = ("OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI")
 
 def _shim_clients() -> frozenset[str]:
     """The SDK clients this release of the shim has its own of (the others get ``compat.wrap``)."""
-    import compat
-
     return frozenset(name for name in _CLIENTS if hasattr(compat, name))
 
 

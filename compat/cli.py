@@ -10,7 +10,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .check import fix_file, python_files, scan_file
 from .demo import run_streaming_weather, run_weather, weather_client
+from .doctor import Options, diagnose, failed, format_table
+from .emulator import ScriptError
 
 if TYPE_CHECKING:
     from .check import Finding
@@ -90,7 +93,6 @@ def _serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     except ImportError as exc:
         print(f"assistants-compat serve needs the server extra: pip install 'assistants-compat[server]' ({exc})")
         return 2
-    from .emulator import ScriptError
 
     config = ServerConfig.from_env()
     config = replace(
@@ -140,7 +142,6 @@ def _check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .check import fix_file, python_files, scan_file
 
     unreadable = 0
     findings: list[Finding] = []
@@ -189,7 +190,6 @@ def _doctor_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def _doctor(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    from .doctor import Options, diagnose, failed, format_table
 
     if args.emulator and args.upstream:
         parser.error("--emulator and --upstream exclude each other")

@@ -28,9 +28,11 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx2
 import openai
 
 from ._context import TENANT_ENV_VAR, tenant_name
+from .emulator import Emulator, EmulatorTransport
 from .models import RETIRED_MODELS, ModelMap
 from .store import ENV_VAR as STORE_ENV_VAR, Store, default_store_path, open_store
 from .store.sqlite import MIGRATIONS as SQLITE_MIGRATIONS
@@ -323,10 +325,6 @@ def _client(options: Options) -> Generator[openai.OpenAI, None, None]:
     """The plain SDK client the upstream checks use (the emulator's, with ``--emulator``)."""
     key = os.environ.get("OPENAI_API_KEY")
     if options.emulator:
-        import httpx2
-
-        from .emulator import Emulator, EmulatorTransport
-
         http_client = httpx2.Client(transport=EmulatorTransport(Emulator()))
         client = openai.OpenAI(
             api_key=key or "emulator", base_url="http://emulator.local/v1", http_client=http_client, max_retries=0
