@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 import openai
+from openai.types.beta.threads.runs import RunStep
 
 from .._context import Context
 from .._effects import Op, call, local, write
@@ -103,7 +104,7 @@ def pending_calls(record: RunRecord) -> list[str]:
 
 def close_tool_step(
     store: Store, record: RunRecord, *, status: str, outputs: Mapping[str, str], now: int
-) -> tuple[RunRecord, Any]:
+) -> tuple[RunRecord, RunStep | None]:
     """Finish the run's pending ``tool_calls`` step (outputs filled in): the record without it, and the step."""
     if record.tool_step_id is None:
         return record, None
