@@ -119,3 +119,19 @@ def test_async_list_refuses_an_empty_id_when_called(emulator: Emulator, tmp_path
     _, async_client = clients(emulator, tmp_path)
     with pytest.raises(ValueError, match="Expected a non-empty value for `thread_id` but received ''"):
         async_client.beta.threads.runs.list("")
+
+
+@pytest.mark.anyio
+async def test_legacy_streams_have_a_response_as_the_sdks_do(emulator: Emulator, tmp_path: Path) -> None:
+    client, async_client = clients(emulator, tmp_path)
+    assistant = client.beta.assistants.create(model="gpt-4o", instructions="Help.")
+    thread = client.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
+    emulator.queue(Turn.text("one"), Turn.text("two"))
+    stream = client.beta.threads.runs.create(thread.id, assistant_id=assistant.id, stream=True)
+    assert (stream.response.status_code, stream.response.headers["content-type"]) == (200, "text/event-stream")
+    assert [e.event for e in stream][-1] == "thread.run.completed"
+    stream.response.close()
+    async_stream = await async_client.beta.threads.runs.create(thread.id, assistant_id=assistant.id, stream=True)
+    assert async_stream.response.status_code == 200
+    assert [e.event async for e in async_stream][-1] == "thread.run.completed"
+    await async_stream.response.aclose()

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Itera
 from types import TracebackType
 from typing import Any
 
+import httpx2
 import openai
 from openai import AssistantEventHandler, AsyncAssistantEventHandler
 from openai.lib.streaming import (
@@ -35,6 +36,13 @@ __all__ = [
 ]
 
 
+def _legacy_response() -> httpx2.Response:
+    """What a stream's ``response`` is here: a 200 SSE answer standing for the several requests of the turn
+    (``with_streaming_response`` gives the upstream's own, see ``_raw``)."""
+    request = httpx2.Request("POST", "https://compat.invalid/v1/threads/runs")
+    return httpx2.Response(200, headers={"content-type": "text/event-stream"}, request=request)
+
+
 class LegacyStream(openai.Stream[AssistantStreamEvent]):
     """The legacy event stream of one run turn, fed by the shim instead of an HTTP body."""
 
@@ -42,6 +50,7 @@ class LegacyStream(openai.Stream[AssistantStreamEvent]):
         self._events = events
         self._first = first
         self._iterator = self.__stream__()
+        self.response = _legacy_response()
 
     def __stream__(self) -> Iterator[AssistantStreamEvent]:
         if self._first is not None:
@@ -68,6 +77,7 @@ class AsyncLegacyStream(openai.AsyncStream[AssistantStreamEvent]):
         self._events = events
         self._first = first
         self._iterator = self.__stream__()
+        self.response = _legacy_response()
 
     async def __stream__(self) -> AsyncIterator[AssistantStreamEvent]:
         if self._first is not None:
