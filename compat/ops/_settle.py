@@ -27,7 +27,6 @@ from .._context import Context
 from .._effects import Op, call, local, write
 from ..store import Store
 from ..store.records import ACTIVE, BUSY, FINAL, RunRecord, StepRecord
-from ..translate.legacy import legacy_run
 from ._owner import is_gone, this_process
 
 __all__ = ["answer_calls", "close_tool_step", "is_due", "pending_calls", "settle"]
@@ -79,10 +78,7 @@ def _settle_row(store: Store, record: RunRecord, now: int) -> RunRecord:
         if not is_due(current, now):
             return current
         if current.status in BUSY:
-            error = {"code": "server_error", "message": _ABANDONED}
-            run = current.run.model_dump(mode="json", by_alias=True, warnings=False)
-            failed = {"status": "failed", "failed_at": now, "expires_at": None, "required_action": None}
-            ended = current.model_copy(update={"run": legacy_run({**run, **failed, "last_error": error})})
+            ended = current.failed(_ABANDONED, now=now)
             status = "failed"
         else:
             ended = current.with_run(status="expired", expires_at=None, required_action=None)

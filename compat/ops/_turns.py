@@ -35,6 +35,7 @@ from ..translate import from_responses, to_responses
 from ..translate.legacy import legacy_run
 from ..translate.stream import RunStreamState
 from ..translate.to_conversations import item_batches
+from ._common import request_options
 from ._settle import answer_calls
 
 __all__ = [
@@ -144,7 +145,7 @@ def over_prompt_budget(context: Context, record: RunRecord, params: Mapping[str,
     if budget is None:
         return None
     counted_args = {key: value for key, value in params.items() if key in _COUNTED}
-    options = _options(params)
+    options = request_options(params)
     counted = yield from call(lambda api: api.responses.input_tokens.count(**counted_args, **options))
     if counted.input_tokens <= budget:
         return None
@@ -186,7 +187,7 @@ def _fail_turn(
     now = context.clock()
     rows = _announced_rows(record, translator, message, now=now) if translator is not None else []
     failed = yield from local(lambda: fail_run(context.store, record, message, now=now, rows=rows))
-    yield from answer_calls(context, failed, _options(params), submitted_outputs(params))
+    yield from answer_calls(context, failed, request_options(params), submitted_outputs(params))
 
 
 def _forget(store: Store, record: RunRecord, turn: Turn) -> None:
@@ -220,23 +221,7 @@ def fail_run(
     store: Store, record: RunRecord, message: str, *, now: int, rows: Sequence[StoredRecord] = ()
 ) -> RunRecord:
     """The run ends ``failed`` with a ``server_error`` (a cut connection, a 5xx); stored with ``rows``."""
-    failed = record.model_copy(
-        update={
-            "run": legacy_run(
-                {
-                    **record.run.model_dump(mode="json", by_alias=True, warnings=False),
-                    "status": "failed",
-                    "failed_at": now,
-                    "expires_at": None,
-                    "required_action": None,
-                    "last_error": {"code": "server_error", "message": message},
-                }
-            ),
-            "owner": None,
-            "deadline": None,
-            "check_calls": True,
-        }
-    )
+    failed = record.failed(message, now=now)
     store.put_many([*rows, failed.to_row()])
     return failed
 
@@ -245,10 +230,6 @@ def submitted_outputs(params: Mapping[str, Any]) -> dict[str, str]:
     """The tool outputs a turn's request carries, by call id."""
     sent = cast(Sequence[Mapping[str, Any]], params.get("input") or [])
     return {str(item["call_id"]): str(item["output"]) for item in sent if item.get("type") == _OUTPUT}
-
-
-def _options(params: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in params.items() if k in ("extra_headers", "extra_query", "timeout")}
 
 
 # --- what a turn leaves in the store --------------------------------------------------------------
@@ -408,7 +389,7 @@ def _record_streamed(
     else:
         ended = yield from record_turn(context, record, response, steps=translator.steps)
     if ended.check_calls:
-        yield from answer_calls(context, ended, _options(params), submitted_outputs(params))
+        yield from answer_calls(context, ended, request_options(params), submitted_outputs(params))
 
 
 def _request_of(stream: object) -> httpx2.Request:

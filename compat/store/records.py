@@ -198,6 +198,21 @@ class RunRecord(BaseModel):
         """This record with the run's fields changed (the legacy nulls of the run are kept)."""
         return self.model_copy(update={"run": self.run.model_copy(update=changes)})
 
+    def failed(self, message: str, *, now: int) -> RunRecord:
+        """This run ended ``failed`` with a ``server_error`` (a cut connection, a 5xx, a dead process): nobody
+        drives it any more, and its calls may be left without outputs."""
+        run = self.run.model_dump(mode="json", by_alias=True, warnings=False)
+        ending = {"status": "failed", "failed_at": now, "expires_at": None, "required_action": None}
+        error = {"code": "server_error", "message": message}
+        return self.model_copy(
+            update={
+                "run": legacy_run({**run, **ending, "last_error": error}),
+                "owner": None,
+                "deadline": None,
+                "check_calls": True,
+            }
+        )
+
     def to_row(self) -> StoredRecord:
         """The store row."""
         return StoredRecord.model_construct(
