@@ -105,6 +105,12 @@ _NOT_NULL_ON: dict[str, frozenset[str]] = {
 spec allows no null there and the operations could not honour one. Elsewhere ``None`` means the default."""
 
 
+_VALIDATOR_ON: dict[tuple[str, str], v.Validator] = {
+    ("threads.create_and_run", "tool_resources"): v.run_tool_resources,
+}
+"""Where a parameter takes a narrower shape than elsewhere (the legacy API's own types differ there)."""
+
+
 def _params(method: str, *rows: tuple[str, Handling, str] | tuple[str, Handling, str, Reject]) -> list[Parameter]:
     not_null = _NEVER_NULL | _NOT_NULL_ON.get(method, frozenset())
     return [
@@ -114,7 +120,7 @@ def _params(method: str, *rows: tuple[str, Handling, str] | tuple[str, Handling,
             row[1],
             row[2],
             row[3] if len(row) == 4 else None,
-            VALIDATORS.get(row[0]),
+            _VALIDATOR_ON.get((method, row[0]), VALIDATORS.get(row[0])),
             nullable=row[0] not in not_null,
         )
         for row in rows
@@ -160,7 +166,12 @@ _INCLUDE = _empty_only(
 _RUN_SETTINGS: list[tuple[str, Handling, str] | tuple[str, Handling, str, Reject]] = [
     ("assistant_id", E, "the assistant's stored settings are sent inline on every response"),
     ("additional_instructions", E, "appended to the instructions on a new paragraph, on every response"),
-    ("additional_messages", E, "sent as input items of the first response; their metadata kept in the store"),
+    (
+        "additional_messages",
+        E,
+        "sent as input items of the first response; their metadata and attachments kept in the store, the "
+        "attachments given to the thread as with `messages.create`",
+    ),
     ("instructions", N, "`instructions` of every response of the run"),
     (
         "max_completion_tokens",
@@ -188,7 +199,11 @@ _RUN_SETTINGS: list[tuple[str, Handling, str] | tuple[str, Handling, str, Reject
 _NOT_ON_CREATE_AND_RUN = ("additional_messages", "additional_instructions", "reasoning_effort")
 _THREAD_AND_RUN: list[tuple[str, Handling, str] | tuple[str, Handling, str, Reject]] = [
     ("thread", E, "a new conversation with the thread's messages and metadata, then the run on it"),
-    ("tool_resources", E, "added to the thread's tool resources for this run"),
+    (
+        "tool_resources",
+        E,
+        "added to the thread's tool resources for this run (no inline `vector_stores` here, as in the legacy API)",
+    ),
     *[row for row in _RUN_SETTINGS if row[0] not in _NOT_ON_CREATE_AND_RUN],
 ]
 _RUN_ID: list[tuple[str, Handling, str]] = [
@@ -224,7 +239,8 @@ PARAMETERS: tuple[Parameter, ...] = (
             E,
             (
                 "kept in the local store; `code_interpreter.file_ids` and `file_search.vector_store_ids` go "
-                "with the tools of every run; inline `file_search.vector_stores` are not yet supported"
+                "with the tools of every run; an inline `file_search.vector_stores` is made with "
+                "`vector_stores.create` and named in `vector_store_ids`"
             ),
         ),
         ("tools", N, "sent as Responses tools on every run; function tools `strict: false` unless given"),
@@ -247,7 +263,8 @@ PARAMETERS: tuple[Parameter, ...] = (
             E,
             (
                 "kept in the local store; `code_interpreter.file_ids` and `file_search.vector_store_ids` go "
-                "with the tools of every run; inline `file_search.vector_stores` are not yet supported"
+                "with the tools of every run; an inline `file_search.vector_stores` is made with "
+                "`vector_stores.create` and named in `vector_store_ids`"
             ),
         ),
         ("tools", N, "replaces the stored tools, sent as Responses tools on every run"),
@@ -267,8 +284,8 @@ PARAMETERS: tuple[Parameter, ...] = (
             "messages",
             N,
             "conversation items (user text/images → `input_text`/`input_image`, assistant text → "
-            "`output_text`), at most 20 per request; their metadata kept in the local store; file "
-            "`attachments` are not yet supported and rejected (`messages[i].attachments`)",
+            "`output_text`), at most 20 per request; their metadata and `attachments` kept in the local "
+            "store; attachments go to the thread's files as with `messages.create`",
         ),
         ("metadata", N, "the conversation's `metadata`"),
         (
@@ -276,7 +293,8 @@ PARAMETERS: tuple[Parameter, ...] = (
             E,
             (
                 "kept in the local store (`{}` for a conversation made natively), used by the thread's runs; "
-                "inline `file_search.vector_stores` are not yet supported"
+                "an inline `file_search.vector_stores` is made with `vector_stores.create` (expiring 7 days "
+                "after last use, as the legacy API's did) and named in `vector_store_ids`"
             ),
         ),
     ),
@@ -290,7 +308,8 @@ PARAMETERS: tuple[Parameter, ...] = (
             E,
             (
                 "kept in the local store (`{}` for a conversation made natively), used by the thread's runs; "
-                "inline `file_search.vector_stores` are not yet supported"
+                "an inline `file_search.vector_stores` is made with `vector_stores.create` (expiring 7 days "
+                "after last use, as the legacy API's did) and named in `vector_store_ids`"
             ),
         ),
     ),
@@ -303,7 +322,13 @@ PARAMETERS: tuple[Parameter, ...] = (
         ("thread_id", N, "the conversation id"),
         ("content", N, "text → `input_text` (user) / `output_text` (assistant); images → `input_image`"),
         ("role", N, "the item's role: `user` or `assistant`"),
-        ("attachments", E, "only `None` or `[]`: files attached to messages are not yet supported"),
+        (
+            "attachments",
+            E,
+            "kept in the local store; `file_search` files are added to the thread's vector store (one is made, "
+            "expiring 7 days after last use, when it has none, and named in its `tool_resources`), "
+            "`code_interpreter` files go into every later run's container",
+        ),
         ("metadata", E, "kept in the local store: conversation items have no metadata"),
     ),
     *_method(

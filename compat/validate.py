@@ -492,13 +492,51 @@ def tool_resources(value: object, param: str, args: Mapping[str, Any] | None = N
         at = f"{param}.file_search"
         section = _object(data["file_search"], at, ("vector_store_ids", "vector_stores"))
         _ids(section.get("vector_store_ids"), f"{at}.vector_store_ids", max_items=1)
-        if "vector_stores" in section:
-            raise bad_request(
-                f"'{at}.vector_stores' is not yet supported by assistants-compat: create the vector store with "
-                "client.vector_stores.create and pass its id in 'vector_store_ids'.",
-                param=f"{at}.vector_stores",
-            )
+        if section.get("vector_stores") is not None:
+            _inline_vector_stores(section["vector_stores"], f"{at}.vector_stores")
     _readable(value, param)
+
+
+def run_tool_resources(value: object, param: str, args: Mapping[str, Any] | None = None) -> None:
+    """``create_and_run``'s own ``tool_resources``: as a thread's, without inline ``vector_stores``."""
+    data = as_json(value)
+    file_search = cast("Mapping[str, object]", data).get("file_search") if isinstance(data, Mapping) else None
+    if isinstance(file_search, Mapping) and "vector_stores" in file_search:
+        raise unknown(f"{param}.file_search.vector_stores")
+    tool_resources(value, param, args)
+
+
+def _inline_vector_stores(value: object, param: str) -> None:
+    """The legacy helper creating a vector store: at most one, with ``file_ids``, ``chunking_strategy``,
+    ``metadata``."""
+    for index, item in enumerate(_array(value, param, max_items=1)):
+        at = f"{param}[{index}]"
+        spec = _object(item, at, ("file_ids", "chunking_strategy", "metadata"))
+        _ids(spec.get("file_ids"), f"{at}.file_ids", max_items=10_000)
+        if spec.get("metadata") is not None:
+            metadata(spec["metadata"], f"{at}.metadata")
+        if spec.get("chunking_strategy") is not None:
+            _chunking_strategy(spec["chunking_strategy"], f"{at}.chunking_strategy")
+
+
+def _chunking_strategy(value: object, param: str) -> None:
+    """``{"type": "auto"}`` or ``{"type": "static", "static": {max_chunk_size_tokens, chunk_overlap_tokens}}``."""
+    data = _object(value, param, ("type", "static"))
+    kind = _enum(_required(data, "type", param), f"{param}.type", ("auto", "static"))
+    if kind != "static":
+        return
+    static = _object(_required(data, "static", param), f"{param}.static", _STATIC_CHUNKING)
+    at = f"{param}.static"
+    size = _integer(_required(static, "max_chunk_size_tokens", at), f"{at}.max_chunk_size_tokens", low=100, high=4096)
+    overlap = _integer(_required(static, "chunk_overlap_tokens", at), f"{at}.chunk_overlap_tokens", low=0)
+    if overlap > size // 2:
+        raise bad_request(
+            f"Invalid '{param}.static.chunk_overlap_tokens': it must not exceed half of max_chunk_size_tokens.",
+            param=f"{param}.static.chunk_overlap_tokens",
+        )
+
+
+_STATIC_CHUNKING = ("max_chunk_size_tokens", "chunk_overlap_tokens")
 
 
 def _ids(value: object, param: str, *, max_items: int) -> None:
@@ -638,27 +676,15 @@ def _part(value: object, param: str) -> None:
 
 
 def attachments(value: object, param: str, args: Mapping[str, Any] | None = None) -> None:
-    """Message attachments, each a ``file_id`` and the tools to add it to; none can be honoured yet.
-
-    The legacy API added the files to the thread's vector store or code interpreter: valid attachments are
-    refused naming the parameter (an empty list is fine).
-    """
-    items = _array(value, param)
-    for index, item in enumerate(items):
+    """Message attachments, each a ``file_id`` and the tools to add it to (``file_search``, ``code_interpreter``)."""
+    for index, item in enumerate(_array(value, param)):
         at = f"{param}[{index}]"
         data = _object(item, at, ("file_id", "tools"))
-        if data.get("file_id") is not None:
-            _string(data["file_id"], f"{at}.file_id")
+        _string(_required(data, "file_id", at), f"{at}.file_id", non_empty=True)
         for number, tool in enumerate(_array(data.get("tools") or [], f"{at}.tools")):
             tool_at = f"{at}.tools[{number}]"
             _enum(_required(_object(tool, tool_at, ("type",)), "type", tool_at), f"{tool_at}.type", _ATTACHMENT_TOOLS)
-    if items:
-        raise bad_request(
-            f"'{param}' is not yet supported by assistants-compat: the legacy API attached files to the "
-            "thread's vector store or code interpreter; upload them with the files API and name them in "
-            "'tool_resources'.",
-            param=param,
-        )
+    _readable(value, param)
 
 
 def thread(value: object, param: str, args: Mapping[str, Any]) -> None:

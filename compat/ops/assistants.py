@@ -13,7 +13,8 @@ from .._errors import not_found
 from ..store import Store
 from ..store.records import AssistantRecord
 from ..translate.legacy import assistant_from_params, updated_assistant
-from ._common import Listing, list_args, metadata_of, page_records, require
+from ._common import Listing, list_args, metadata_of, page_records, request_options, require
+from ._files import create_inline_vector_stores
 
 __all__ = [
     "create_assistant",
@@ -30,11 +31,20 @@ def stored_assistant(store: Store, assistant_id: str) -> Assistant:
     return AssistantRecord.from_row(require(store, "assistant", assistant_id))
 
 
+def _with_vector_stores(args: Mapping[str, Any]) -> Op[Mapping[str, Any]]:
+    """``args`` once the inline vector stores of its ``tool_resources`` exist upstream (see ``_files``)."""
+    if args.get("tool_resources") is None:
+        return args
+    resources = yield from create_inline_vector_stores(args["tool_resources"], request_options(args), for_thread=False)
+    return {**args, "tool_resources": resources}
+
+
 def create_assistant(context: Context, args: Mapping[str, Any]) -> Op[Assistant]:
     """``assistants.create``: a new assistant in the store."""
     metadata = metadata_of(args)
+    params = yield from _with_vector_stores(args)
     assistant = assistant_from_params(
-        assistant_id=context.ids("asst"), created_at=context.clock(), params=args, metadata=metadata
+        assistant_id=context.ids("asst"), created_at=context.clock(), params=params, metadata=metadata
     )
     yield from local(lambda: context.store.put(AssistantRecord.to_row(assistant)))
     return assistant
@@ -48,7 +58,10 @@ def retrieve_assistant(context: Context, args: Mapping[str, Any]) -> Op[Assistan
 def update_assistant(context: Context, args: Mapping[str, Any]) -> Op[Assistant]:
     """``assistants.update``: only the given fields change; ``metadata`` replaces the old one."""
     metadata = metadata_of(args) if "metadata" in args else None
-    fields = {name: value for name, value in args.items() if name not in ("assistant_id", "metadata")}
+    if args.get("tool_resources") is not None:  # the 404 before anything is made upstream
+        yield from local(lambda: stored_assistant(context.store, args["assistant_id"]))
+    params = yield from _with_vector_stores(args)
+    fields = {name: value for name, value in params.items() if name not in ("assistant_id", "metadata")}
 
     def update(store: Store) -> Assistant:
         with store.transaction():

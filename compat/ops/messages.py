@@ -30,6 +30,7 @@ from ..store.records import MessageRecord
 from ..translate.from_conversations import is_legacy_message, item_to_message
 from ..translate.to_conversations import message_to_item
 from ._common import Listing, list_args, metadata_of, request_options
+from ._files import attach_files
 from .runs import ensure_no_active_run
 from .threads import retrieve_conversation, thread_not_found
 
@@ -94,6 +95,11 @@ def _item(thread_id: str, message_id: str, options: Mapping[str, Any]) -> Op[Con
     return item
 
 
+def _attachments(value: object) -> list[dict[str, Any]]:
+    """The attachments as the legacy message shows them (checked by the parameter table)."""
+    return [dict(cast("Mapping[str, Any]", attachment)) for attachment in cast("list[Any]", value or [])]
+
+
 def create_message(context: Context, args: Mapping[str, Any]) -> Op[Message]:
     """``messages.create``: one item appended to the conversation, and its record."""
     thread_id: str = args["thread_id"]
@@ -101,6 +107,10 @@ def create_message(context: Context, args: Mapping[str, Any]) -> Op[Message]:
     metadata = metadata_of(args)
     options = request_options(args)
     yield from ensure_no_active_run(context, thread_id, action="add messages to", args=args)
+    attachments = _attachments(args.get("attachments"))
+    if attachments:  # the legacy 404 before any file moves
+        yield from retrieve_conversation(thread_id, options)
+        yield from attach_files(context, thread_id, attachments, options)
     try:
         created = yield from write(
             lambda api: api.conversations.items.create(thread_id, items=[cast(Any, item)], **options)
@@ -118,7 +128,7 @@ def create_message(context: Context, args: Mapping[str, Any]) -> Op[Message]:
         added = landed
     if not isinstance(added, ConversationMessage):
         raise TypeError(f"the conversation answered a {added.type} item for a message")
-    meta = MessageRecord(created_at=context.clock(), metadata=metadata)
+    meta = MessageRecord(created_at=context.clock(), metadata=metadata, attachments=attachments)
     yield from local(lambda: context.store.put(meta.to_row(message_id=added.id, thread_id=thread_id)))
     return _to_message(added, thread_id, meta)
 

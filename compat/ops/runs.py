@@ -36,7 +36,7 @@ from .._context import Context
 from .._effects import Op, StreamClosed, call, emit, local, sleep
 from .._errors import bad_request
 from ..store import Store, StoredRecord
-from ..store.records import ACTIVE, BUSY, SETTLED, MessageRecord, RunRecord
+from ..store.records import ACTIVE, BUSY, SETTLED, MessageRecord, RunRecord, ThreadRecord
 from ..translate import legacy, to_responses
 from ..translate.to_conversations import thread_message_to_item
 from ._common import (
@@ -48,6 +48,7 @@ from ._common import (
     request_options,
     require,
 )
+from ._files import attach_files, stored_thread
 from ._owner import TURN_LEASE_SECONDS, this_process
 from ._settle import answer_calls, close_tool_step, is_due, pending_calls, settle
 from ._turns import (
@@ -61,7 +62,7 @@ from ._turns import (
     submitted_outputs,
     turn_request,
 )
-from .threads import create_thread, retrieve_conversation, stored_resources
+from .threads import create_thread, retrieve_conversation
 
 __all__ = [
     "cancel_run",
@@ -99,12 +100,13 @@ def _new_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[tu
     """The record of a new run from the assistant's settings and the run's arguments (nothing stored), and
     whether the store knows messages of the thread."""
 
-    def read(store: Store) -> tuple[StoredRecord, dict[str, Any], bool]:
+    def read(store: Store) -> tuple[StoredRecord, ThreadRecord, bool]:
         assistant = require(store, "assistant", args["assistant_id"])
         known = bool(store.list("message", parent_id=thread_id, limit=1))
-        return assistant, stored_resources(store, thread_id), known
+        return assistant, stored_thread(store, thread_id)[0], known
 
-    assistant, thread_resources, has_messages = yield from local(lambda: read(context.store))
+    assistant, thread, has_messages = yield from local(lambda: read(context.store))
+    attached = {"code_interpreter": {"file_ids": thread.attached_file_ids}} if thread.attached_file_ids else None
     run = legacy.run_from_params(
         run_id=context.ids("run"),
         thread_id=thread_id,
@@ -118,7 +120,12 @@ def _new_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[tu
     record = RunRecord(
         run=run,
         reasoning_effort=extra.get("reasoning_effort"),
-        tool_resources=[assistant.data.get("tool_resources"), thread_resources or None, extra.get("tool_resources")],
+        tool_resources=[
+            assistant.data.get("tool_resources"),
+            thread.tool_resources or None,
+            extra.get("tool_resources"),
+            attached,
+        ],
     )
     return record, has_messages
 
@@ -152,8 +159,13 @@ def _begin(
     shows the ``queued`` run first). ``new_thread``: the thread was just made by ``create_and_run`` (its
     messages are known).
     """
+    additional = cast("Sequence[Mapping[str, Any]]", args.get("additional_messages") or [])
+    attached = [a for m in additional for a in cast("Sequence[Mapping[str, Any]]", m.get("attachments") or [])]
+    if attached:  # before the run reads the thread's files; the legacy 404 first
+        yield from retrieve_conversation(thread_id, request_options(args))
+        yield from attach_files(context, thread_id, attached, request_options(args))
     record, has_messages = yield from _new_run(context, thread_id, args)
-    input_items = _message_items(args.get("additional_messages"))
+    input_items = _message_items(additional)
     if not record.run.instructions and not input_items and not new_thread and not has_messages:
         # nothing in the store: the thread is empty, or its messages were added without the shim
         yield from _require_user_message(thread_id, request_options(args))
@@ -208,16 +220,14 @@ def _after_additional(context: Context, record: RunRecord, response: Response, a
     options = request_options(args)
     page = yield from call(lambda api: api.responses.input_items.list(response.id, order="asc", **options))
     items = [i for i in page.data if i.type == "message"][: len(messages)]
-    rows = [
-        _additional_message_row(item.id, record, metadata_of(message))
-        for item, message in zip(items, messages, strict=False)
-    ]
+    rows = [_additional_message_row(item.id, record, message) for item, message in zip(items, messages, strict=False)]
     yield from local(lambda: context.store.put_many(rows))
 
 
-def _additional_message_row(message_id: str, record: RunRecord, metadata: Mapping[str, str]) -> StoredRecord:
-    """The row of a message added with the run (``additional_messages``)."""
-    meta = MessageRecord(created_at=record.run.created_at, metadata=dict(metadata))
+def _additional_message_row(message_id: str, record: RunRecord, message: Mapping[str, Any]) -> StoredRecord:
+    """The row of a message added with the run (``additional_messages``): its metadata and attachments."""
+    attachments = [dict(a) for a in cast("Sequence[Mapping[str, Any]]", message.get("attachments") or [])]
+    meta = MessageRecord(created_at=record.run.created_at, metadata=metadata_of(message), attachments=attachments)
     return meta.to_row(message_id=message_id, thread_id=record.thread_id)
 
 

@@ -23,6 +23,7 @@ from ..translate.from_conversations import conversation_to_thread
 from ..translate.legacy import tool_resources
 from ..translate.to_conversations import item_batches, thread_message_to_item
 from ._common import metadata_of, request_options
+from ._files import attachments_by_tool, create_inline_vector_stores, into_vector_store, stored_thread
 
 __all__ = [
     "stored_resources",
@@ -56,18 +57,34 @@ def stored_resources(store: Store, thread_id: str) -> dict[str, Any]:
 
 
 class _Pending(NamedTuple):
-    """One initial message: its item and its metadata."""
+    """One initial message: its item, its metadata and its attachments."""
 
     item: dict[str, Any]
     metadata: dict[str, str]
+    attachments: list[dict[str, Any]]
 
 
 def _initial_messages(messages: Iterable[Mapping[str, Any]] | None) -> list[_Pending]:
-    """The items and metadata of ``threads.create``'s messages (checked by the parameter table)."""
+    """The items, metadata and attachments of ``threads.create``'s messages (checked by the parameter table)."""
     return [
-        _Pending(thread_message_to_item(message, param=f"messages[{index}]"), metadata_of(message))
+        _Pending(
+            thread_message_to_item(message, param=f"messages[{index}]"),
+            metadata_of(message),
+            [dict(a) for a in cast("list[Mapping[str, Any]]", message.get("attachments") or [])],
+        )
         for index, message in enumerate(messages or [])
     ]
+
+
+def _thread_files(
+    resources: Mapping[str, Any], pending: Sequence[_Pending], options: Mapping[str, Any]
+) -> Op[ThreadRecord]:
+    """The new thread's record once its inline vector stores and its messages' attachments exist upstream."""
+    created = yield from create_inline_vector_stores(resources, options, for_thread=True)
+    search, code = attachments_by_tool(a for p in pending for a in p.attachments)
+    if search:
+        created = yield from into_vector_store(dict(created), search, options)
+    return ThreadRecord(tool_resources=tool_resources(created), attached_file_ids=code)
 
 
 def _add_items(conversation_id: str, items: Sequence[dict[str, Any]], options: Mapping[str, Any]) -> Op[list[str]]:
@@ -91,28 +108,26 @@ def _discard(conversation_id: str, options: Mapping[str, Any]) -> Op[None]:
 def create_thread(context: Context, args: Mapping[str, Any]) -> Op[Thread]:
     """``threads.create``: a conversation, then the initial messages in batches of at most 20 items."""
     metadata = metadata_of(args)
-    resources = tool_resources(args.get("tool_resources"))
     pending = _initial_messages(args.get("messages"))
     options = request_options(args)
     body: dict[str, Any] = {"metadata": metadata} if args.get("metadata") is not None else {}
     conversation = yield from write(lambda api: api.conversations.create(**body, **options))
     try:
         ids = yield from _add_items(conversation.id, [p.item for p in pending], options)
+        thread = yield from _thread_files(args.get("tool_resources") or {}, pending, options)
     except Exception:
         yield from _discard(conversation.id, options)
         raise
     now = context.clock()
-    rows = [
-        ThreadRecord(tool_resources=resources).to_row(thread_id=conversation.id, created_at=conversation.created_at)
-    ]
+    rows = [thread.to_row(thread_id=conversation.id, created_at=conversation.created_at)]
     rows += [
-        MessageRecord(created_at=now, metadata=message.metadata).to_row(
+        MessageRecord(created_at=now, metadata=message.metadata, attachments=message.attachments).to_row(
             message_id=message_id, thread_id=conversation.id
         )
         for message_id, message in zip(ids, pending, strict=True)
     ]
     yield from local(lambda: context.store.put_many(rows))
-    return conversation_to_thread(conversation=conversation, tool_resources=resources)
+    return conversation_to_thread(conversation=conversation, tool_resources=thread.tool_resources)
 
 
 def retrieve_thread(context: Context, args: Mapping[str, Any]) -> Op[Thread]:
@@ -128,7 +143,6 @@ def update_thread(context: Context, args: Mapping[str, Any]) -> Op[Thread]:
     thread_id: str = args["thread_id"]
     options = request_options(args)
     metadata = metadata_of(args) if args.get("metadata") is not None else None
-    resources = tool_resources(args["tool_resources"]) if "tool_resources" in args else None
     if metadata is None:
         conversation = yield from retrieve_conversation(thread_id, options)
     else:
@@ -138,11 +152,19 @@ def update_thread(context: Context, args: Mapping[str, Any]) -> Op[Thread]:
             )
         except openai.NotFoundError as error:
             raise thread_not_found(thread_id) from error
-    if resources is None:
+    if "tool_resources" not in args:
         resources = yield from local(lambda: stored_resources(context.store, thread_id))
-    else:
-        row = ThreadRecord(tool_resources=resources).to_row(thread_id=thread_id, created_at=conversation.created_at)
-        yield from local(lambda: context.store.put(row))
+        return conversation_to_thread(conversation=conversation, tool_resources=resources)
+    given = yield from create_inline_vector_stores(args["tool_resources"], options, for_thread=True)
+    resources = tool_resources(given)
+
+    def replace_resources(store: Store) -> None:
+        with store.transaction():
+            record, _ = stored_thread(store, thread_id)
+            row = record.model_copy(update={"tool_resources": resources})
+            store.put(row.to_row(thread_id=thread_id, created_at=conversation.created_at))
+
+    yield from local(lambda: replace_resources(context.store))
     return conversation_to_thread(conversation=conversation, tool_resources=resources)
 
 

@@ -81,9 +81,11 @@ class AssistantRecord:
 
 
 class ThreadRecord(BaseModel):
-    """What a conversation cannot hold about a thread: its tool resources."""
+    """What a conversation cannot hold about a thread: its tool resources, and the files its messages attached
+    for the code interpreter (given to every run's container, not shown in ``tool_resources``)."""
 
     tool_resources: dict[str, Any] = {}
+    attached_file_ids: list[str] = []
 
     def to_row(self, *, thread_id: str, created_at: int) -> StoredRecord:
         """The store row of the thread ``thread_id``."""

@@ -178,7 +178,7 @@ def test_list_pages_with_limit_order_after_and_before(client: OpenAI) -> None:
         ({"tools": [{"type": "browser"}]}, "tools[0].type"),
         ({"metadata": {"k": "v" * 513}}, "metadata.k"),
         (
-            {"tool_resources": {"file_search": {"vector_stores": [{"file_ids": ["f"]}]}}},
+            {"tool_resources": {"file_search": {"vector_stores": [{"file_ids": ["f"]}, {"file_ids": ["g"]}]}}},
             "tool_resources.file_search.vector_stores",
         ),
         ({"extra_body": {"x": 1}}, "extra_body"),

@@ -145,7 +145,7 @@ def test_create_assistant_message_and_images(client: OpenAI, emulator: Emulator)
             "content[0].image_url.detail",
         ),
         ({"role": "assistant", "content": [{"type": "image_url", "image_url": {"url": "u"}}]}, "content[0].type"),
-        ({"role": "user", "content": "x", "attachments": [{"file_id": "file_1"}]}, "attachments"),
+        ({"role": "user", "content": "x", "attachments": [{"file_id": ""}]}, "attachments[0].file_id"),
         ({"role": "user", "content": "x", "metadata": {str(n): "v" for n in range(17)}}, "metadata"),
     ],
 )

@@ -158,7 +158,7 @@ def test_45_initial_messages_go_in_batches_of_20(client: OpenAI, emulator: Emula
             "messages[0].content[0].type",
         ),
         ([{"role": "user", "content": "x", "metadata": {"k": 1}}], "messages[0].metadata.k"),
-        ([{"role": "user", "content": "x", "attachments": [{"file_id": "f"}]}], "messages[0].attachments"),
+        ([{"role": "user", "content": "x", "attachments": [{"tools": []}]}], "messages[0].attachments[0].file_id"),
         ([{"role": "user"}], "messages[0].content"),
         ([{"role": "user", "content": "x", "file_ids": []}], "messages[0].file_ids"),
     ],
@@ -174,10 +174,23 @@ def test_bad_messages_send_and_store_nothing(
     assert store.list("message", parent_id="conv_0001") == []
 
 
-def test_inline_vector_stores_are_rejected(client: OpenAI, emulator: Emulator) -> None:
+@pytest.mark.parametrize(
+    ("vector_stores", "param"),
+    [
+        ([{"file_ids": ["f"]}, {"file_ids": ["g"]}], "tool_resources.file_search.vector_stores"),
+        ([{"file_ids": ["f"], "name": "x"}], "tool_resources.file_search.vector_stores[0].name"),
+        (
+            [{"chunking_strategy": {"type": "static", "static": {"max_chunk_size_tokens": 50}}}],
+            "tool_resources.file_search.vector_stores[0].chunking_strategy.static.max_chunk_size_tokens",
+        ),
+    ],
+)
+def test_bad_inline_vector_stores_send_nothing(
+    client: OpenAI, emulator: Emulator, vector_stores: list[Any], param: str
+) -> None:
     with pytest.raises(openai.BadRequestError) as caught:
-        client.beta.threads.create(tool_resources={"file_search": {"vector_stores": [{"file_ids": ["f"]}]}})
-    assert caught.value.param == "tool_resources.file_search.vector_stores"
+        client.beta.threads.create(tool_resources={"file_search": {"vector_stores": vector_stores}})
+    assert caught.value.param == param
     assert emulator.requests == []
 
 
