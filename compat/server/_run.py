@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import tempfile
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import FrameType
 
 import uvicorn
 
@@ -41,6 +43,9 @@ class RunOptions:
 
 def run(config: ServerConfig, options: RunOptions, echo: Callable[[str], None] = logger.info) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM), telling ``echo`` where; ``ScriptError`` for a bad script."""
+    # uvicorn re-raises the SIGTERM it handled once it has shut down; ending with SystemExit instead of the
+    # default action lets the temporary store (and the emulator) be cleaned up
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with ExitStack() as stack:
         if options.emulator:
             emulator = Emulator()
@@ -66,3 +71,7 @@ def run(config: ServerConfig, options: RunOptions, echo: Callable[[str], None] =
             # the caller's address and request line only: headers (keys) are never logged
             access_log=options.log_level == "debug",
         )
+
+
+def _exit_on_sigterm(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(0)

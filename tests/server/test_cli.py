@@ -39,6 +39,17 @@ def test_serve_emulator_plays_the_script_then_the_default_model(tmp_path: Path) 
     assert "OPENAI_BASE_URL=" in (tmp_path / "serve.log").read_text()
 
 
+def test_serve_emulator_removes_its_temporary_store_when_stopped(tmp_path: Path) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    with serve_command("--emulator", log=tmp_path / "serve.log", env={"TMPDIR": str(temporary)}) as base_url:
+        client = openai.OpenAI(api_key="sk-cli", base_url=base_url, max_retries=0)
+        client.beta.assistants.create(model="gpt-4o")
+        assert [path.name for path in temporary.iterdir()][0].startswith("assistants-compat-serve-")
+    # stopped with SIGTERM
+    assert list(temporary.iterdir()) == []
+
+
 def test_serve_over_an_explicit_upstream(tmp_path: Path, emulator: Emulator, upstream: str) -> None:
     store = f"sqlite:///{tmp_path / 'state.db'}"
     with serve_command("--upstream", upstream, "--store", store, log=tmp_path / "serve.log") as base_url:
