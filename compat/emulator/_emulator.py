@@ -16,6 +16,7 @@ from ._errors import ApiError, array_too_long, invalid_type, missing_parameter, 
 from ._events import response_events
 from ._ids import Clock, IdFactory, random_ids, real_clock
 from ._items import Item, check_tool_calls, input_to_items
+from ._library import Library
 from ._model import default_turn
 from ._params import CreateParams, parse_create, parse_metadata
 from ._state import ConversationRecord, ResponseRecord
@@ -80,6 +81,7 @@ class Emulator:
         self._conversations: dict[str, ConversationRecord] = {}
         self._responses: dict[str, ResponseRecord] = {}
         self._lock = threading.RLock()
+        self.library = Library(ids=ids, clock=clock)
 
     # -- scripting ---------------------------------------------------------------------------------
 
