@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, cast
+from typing import Any
 
 from . import validate as v
 from ._errors import bad_request, not_found
@@ -142,16 +142,6 @@ def _method(method: str, *rows: tuple[str, Handling, str] | tuple[str, Handling,
     return _params(method, *rows, *_REQUEST_OPTIONS)
 
 
-def _not_last_messages(value: Any) -> str | None:
-    strategy = cast(Mapping[str, Any], v.as_json(value) or {})
-    if strategy.get("type", "auto") == "auto":
-        return None
-    return (
-        "of type 'last_messages' is not yet supported: the Responses API truncates with 'auto' only; "
-        "omit it or use {'type': 'auto'}"
-    )
-
-
 def _empty_only(reason: str) -> Reject:
     def reject(value: Any) -> str | None:
         return None if not value else reason
@@ -194,7 +184,13 @@ _RUN_SETTINGS: list[tuple[str, Handling, str] | tuple[str, Handling, str, Reject
     ("tool_choice", N, "`tool_choice` in the Responses form"),
     ("tools", N, "flattened Responses tools; function tools `strict: false` unless asked"),
     ("top_p", N, "`top_p` (1.0, the default of both APIs, is not sent)"),
-    ("truncation_strategy", E, "`auto` → `truncation: auto`; `last_messages` not yet supported", _not_last_messages),
+    (
+        "truncation_strategy",
+        E,
+        "`auto` → `truncation: auto`; `last_messages: N` → the run's turns are made beside the conversation "
+        "with its last N messages as input (one more item list per first turn), their items then added to "
+        "the thread (one more item create per turn)",
+    ),
 ]
 _NOT_ON_CREATE_AND_RUN = ("additional_messages", "additional_instructions", "reasoning_effort")
 _THREAD_AND_RUN: list[tuple[str, Handling, str] | tuple[str, Handling, str, Reject]] = [

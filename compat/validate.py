@@ -612,7 +612,9 @@ def _tool_choice(value: object, param: str) -> None:
 def truncation_strategy(value: object, param: str, args: Mapping[str, Any]) -> None:
     """``{"type": "auto" | "last_messages", "last_messages": N}`` (N at least 1)."""
     data = _object(value, param, ("type", "last_messages"))
-    _enum(_required(data, "type", param), f"{param}.type", ("auto", "last_messages"))
+    kind = _enum(_required(data, "type", param), f"{param}.type", ("auto", "last_messages"))
+    if kind == "last_messages" and data.get("last_messages") is None:
+        raise missing(f"{param}.last_messages")
     if data.get("last_messages") is not None:
         _integer(data["last_messages"], f"{param}.last_messages", low=1)
     _readable(value, param, (TruncationStrategy,))

@@ -37,6 +37,7 @@ from ..translate.stream import RunStreamState
 from ..translate.to_conversations import item_batches
 from ._common import request_options
 from ._settle import answer_calls
+from ._truncation import detached, rejoin
 
 __all__ = [
     "FirstTurn",
@@ -123,6 +124,7 @@ _COUNTED = frozenset(
     {
         "model",
         "conversation",
+        "previous_response_id",
         "input",
         "instructions",
         "tools",
@@ -144,7 +146,8 @@ def over_prompt_budget(context: Context, record: RunRecord, params: Mapping[str,
     budget = record.run.max_prompt_tokens
     if budget is None:
         return None
-    counted_args = {key: value for key, value in params.items() if key in _COUNTED}
+    sent = yield from detached(record.run, record.response_ids, params)
+    counted_args = {key: value for key, value in sent.items() if key in _COUNTED}
     options = request_options(params)
     counted = yield from call(lambda api: api.responses.input_tokens.count(**counted_args, **options))
     if counted.input_tokens <= budget:
@@ -166,9 +169,24 @@ def over_prompt_budget(context: Context, record: RunRecord, params: Mapping[str,
 
 
 def send_turn(context: Context, record: RunRecord, params: dict[str, Any], turn: Turn) -> Op[Response]:
-    """``responses.create``: the turn's response."""
-    request = write(lambda api: cast(Response, api.responses.create(**params)))
-    return (yield from _sent(context, record, params, turn, request))
+    """``responses.create``: the turn's response (made beside the conversation for a truncated run, see
+    :mod:`._truncation`)."""
+    sent = yield from detached(record.run, record.response_ids, params)
+    request = write(lambda api: cast(Response, api.responses.create(**sent)))
+    response = yield from _sent(context, record, sent, turn, request)
+    response, _ = yield from _rejoined(context, record, response, sent, turn)
+    return response
+
+
+def _rejoined(
+    context: Context, record: RunRecord, response: Response, sent: Mapping[str, Any], turn: Turn
+) -> Op[tuple[Response, dict[str, str]]]:
+    """A truncated run's turn added to the conversation; a failure to add it fails the run."""
+    try:
+        return (yield from rejoin(record.run, record.thread_id, response, sent))
+    except openai.APIError as exc:
+        yield from _fail_turn(context, record, sent, f"The turn could not be added to the thread: {exc}", turn)
+        raise
 
 
 def _fail_turn(
@@ -291,6 +309,7 @@ def _assistant_message(run: Run, item: ResponseOutputMessage, response: Response
 
 def stream_turn(context: Context, record: RunRecord, params: dict[str, Any], turn: Turn) -> Op[Response | None]:
     """Stream one response, emitting its legacy events; the run is stored before its final events go out."""
+    params = yield from detached(record.run, record.response_ids, params)
     request = open_stream(lambda api: api.responses.create(**params, stream=True))
     stream = yield from _sent(context, record, params, turn, request)
     translator = RunStreamState(
@@ -387,9 +406,25 @@ def _record_streamed(
         ended = record.model_copy(update={"run": translator.run, "owner": None, "deadline": None, "check_calls": True})
         yield from local(lambda: context.store.put(ended.to_row()))
     else:
-        ended = yield from record_turn(context, record, response, steps=translator.steps)
+        response, renamed = yield from _rejoined(context, record, response, params, turn)
+        ended = yield from record_turn(context, record, response, steps=_renamed_steps(translator.steps, renamed))
     if ended.check_calls:
         yield from answer_calls(context, ended, request_options(params), submitted_outputs(params))
+
+
+def _renamed_steps(steps: Sequence[RunStep], renamed: Mapping[str, str]) -> list[RunStep]:
+    """The streamed steps naming the messages by the ids the conversation gave them (see ``_truncation``)."""
+    if not renamed:
+        return list(steps)
+    return [_step_renamed(step, renamed) for step in steps]
+
+
+def _step_renamed(step: RunStep, renamed: Mapping[str, str]) -> RunStep:
+    details = step.step_details
+    if details.type != "message_creation" or details.message_creation.message_id not in renamed:
+        return step
+    creation = details.message_creation.model_copy(update={"message_id": renamed[details.message_creation.message_id]})
+    return step.model_copy(update={"step_details": details.model_copy(update={"message_creation": creation})})
 
 
 def _request_of(stream: object) -> httpx2.Request:

@@ -33,12 +33,12 @@ from openai.types.beta.threads.runs import RunStep
 from openai.types.responses import Response
 
 from .._context import Context
-from .._effects import Op, StreamClosed, call, emit, local, sleep
+from .._effects import Op, StreamClosed, call, emit, local, sleep, write
 from .._errors import bad_request
 from ..store import Store, StoredRecord
 from ..store.records import ACTIVE, BUSY, SETTLED, MessageRecord, RunRecord, ThreadRecord
 from ..translate import legacy, to_responses
-from ..translate.to_conversations import thread_message_to_item
+from ..translate.to_conversations import item_batches, thread_message_to_item
 from ._common import (
     Listing,
     latest_run,
@@ -51,6 +51,7 @@ from ._common import (
 from ._files import attach_files, stored_thread
 from ._owner import TURN_LEASE_SECONDS, this_process
 from ._settle import answer_calls, close_tool_step, is_due, pending_calls, settle
+from ._truncation import last_messages
 from ._turns import (
     FirstTurn,
     NextTurn,
@@ -176,7 +177,37 @@ def _begin(
     if not queued:
         record = record.with_run(status="in_progress", started_at=now)
     yield from local(lambda: _insert(context.store, record))
+    if input_items and last_messages(record.run) is not None:
+        # among the thread's last messages, as in the legacy API: added before the window is read
+        yield from _add_additional(context, record, additional, input_items, request_options(args))
+        input_items = []
     return record, turn_request(context, record, input_items, request_options(args))
+
+
+def _add_additional(
+    context: Context,
+    record: RunRecord,
+    messages: Sequence[Mapping[str, Any]],
+    items: Sequence[dict[str, Any]],
+    options: Mapping[str, Any],
+) -> Op[None]:
+    """Add the run's ``additional_messages`` to the thread and store their records; on failure, no run."""
+    try:
+        added: list[str] = []
+        for batch in item_batches(items):
+            created = yield from write(
+                lambda api, batch=batch: api.conversations.items.create(
+                    record.thread_id, items=cast(Any, batch), **options
+                )
+            )
+            added += [str(item.id) for item in created.data]
+    except Exception:
+        yield from local(lambda: context.store.delete("run", record.id))
+        raise
+    rows = [
+        _additional_message_row(item_id, record, message) for item_id, message in zip(added, messages, strict=False)
+    ]
+    yield from local(lambda: context.store.put_many(rows))
 
 
 def _require_user_message(thread_id: str, options: Mapping[str, Any]) -> Op[None]:
@@ -215,7 +246,7 @@ def _create_run(context: Context, args: Mapping[str, Any], *, new_thread: bool) 
 def _after_additional(context: Context, record: RunRecord, response: Response, args: Mapping[str, Any]) -> Op[None]:
     """Store the metadata of the run's ``additional_messages`` once the server has given them ids."""
     messages = cast(Sequence[Mapping[str, Any]], list(args.get("additional_messages") or []))
-    if not messages:
+    if not messages or last_messages(record.run) is not None:  # a truncated run stored them already
         return
     options = request_options(args)
     page = yield from call(lambda api: api.responses.input_items.list(response.id, order="asc", **options))

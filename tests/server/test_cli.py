@@ -45,7 +45,7 @@ def test_serve_emulator_removes_its_temporary_store_when_stopped(tmp_path: Path)
     with serve_command("--emulator", log=tmp_path / "serve.log", env={"TMPDIR": str(temporary)}) as base_url:
         client = openai.OpenAI(api_key="sk-cli", base_url=base_url, max_retries=0)
         client.beta.assistants.create(model="gpt-4o")
-        assert [path.name for path in temporary.iterdir()][0].startswith("assistants-compat-serve-")
+        assert next(path.name for path in temporary.iterdir()).startswith("assistants-compat-serve-")
     # stopped with SIGTERM
     assert list(temporary.iterdir()) == []
 
