@@ -17,6 +17,7 @@ from ._events import response_events
 from ._ids import Clock, IdFactory, random_ids, real_clock
 from ._items import Item, check_tool_calls, input_to_items
 from ._library import Library
+from ._library_routes import LIBRARY_ROUTES, RawContent
 from ._model import default_turn
 from ._params import CreateParams, parse_create, parse_metadata
 from ._state import ConversationRecord, ResponseRecord
@@ -125,6 +126,8 @@ class Emulator:
             return EmulatorResponse(error.status, dict(_JSON_HEADERS), error.body())
         if isinstance(result, EventStream):
             return EmulatorResponse(200, dict(_SSE_HEADERS), stream=result)
+        if isinstance(result, RawContent):
+            return EmulatorResponse(200, {"content-type": result.content_type}, result.data)
         return EmulatorResponse(200, dict(_JSON_HEADERS), result)
 
     def _authenticate(self, headers: Mapping[str, str]) -> None:
@@ -488,4 +491,5 @@ _ROUTES: list[tuple[str, re.Pattern[str], Handler]] = [
     ("DELETE", re.compile(_RESP), Emulator.delete_response),
     ("POST", re.compile(_RESP + "/cancel"), Emulator.cancel_response),
     ("GET", re.compile(_RESP + "/input_items"), Emulator.list_input_items),
+    *LIBRARY_ROUTES,
 ]

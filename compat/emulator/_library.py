@@ -109,11 +109,12 @@ class ContainerRecord:
     expires_after: dict[str, Any]
     memory_limit: str = "1g"
     last_active_at: int = 0
+    network_policy: dict[str, Any] | None = None
     files: dict[str, ContainerFile] = field(default_factory=dict[str, ContainerFile])
 
     def body(self) -> dict[str, Any]:
         """The ``container`` object."""
-        return {
+        body: dict[str, Any] = {
             "id": self.id,
             "object": "container",
             "created_at": self.created_at,
@@ -123,6 +124,9 @@ class ContainerRecord:
             "memory_limit": self.memory_limit,
             "name": self.name,
         }
+        if self.network_policy is not None:
+            body["network_policy"] = self.network_policy
+        return body
 
 
 @dataclass
@@ -163,6 +167,19 @@ class FileBatchRecord:
     created_at: int
     file_ids: list[str]
     cancelled: bool = False
+
+    def body(self, store: VectorStoreRecord) -> dict[str, Any]:
+        """The ``vector_store.file_batch`` object; ``store`` holds the batch's files."""
+        counts = store.counts(self.file_ids)
+        status = "cancelled" if self.cancelled else "in_progress" if counts["in_progress"] else "completed"
+        return {
+            "id": self.id,
+            "object": "vector_store.file_batch",
+            "created_at": self.created_at,
+            "status": status,
+            "vector_store_id": self.vector_store_id,
+            "file_counts": counts,
+        }
 
 
 @dataclass
@@ -270,15 +287,16 @@ class Library:
         with self.lock:
             return vector_store_id in self.vector_stores
 
-    def vector_store(self, vector_store_id: str) -> VectorStoreRecord:
-        """The vector store, with everything pending completed (a read settles it); a 404 otherwise."""
+    def vector_store(self, vector_store_id: str, *, settle: bool = True) -> VectorStoreRecord:
+        """The vector store, with its pending files completed unless ``settle=False``; a 404 otherwise."""
         with self.lock:
             record = self.vector_stores.get(vector_store_id)
             if record is None:
-                raise not_found("Vector store", vector_store_id)
-            for stored in record.files.values():
-                if stored.status == "in_progress":
-                    stored.status = "completed"
+                raise ApiError(404, f"No vector store found with id '{vector_store_id}'.")
+            if settle:
+                for stored in record.files.values():
+                    if stored.status == "in_progress":
+                        stored.status = "completed"
             return record
 
     def attach(
@@ -362,6 +380,7 @@ class Library:
         name: str = "",
         expires_after: dict[str, Any] | None = None,
         memory_limit: str = "1g",
+        network_policy: dict[str, Any] | None = None,
     ) -> str:
         """Create a container with copies of the uploaded ``file_ids`` (as ``{"type": "auto"}`` does); its id."""
         with self.lock:
@@ -374,6 +393,7 @@ class Library:
                 expires_after or {"anchor": "last_active_at", "minutes": 20},
                 memory_limit,
                 now,
+                network_policy,
             )
             self.containers[record.id] = record
             for upload in uploads:

@@ -90,6 +90,8 @@ class _EmulatorHandler(BaseHTTPRequestHandler):
             body: Any = json.loads(raw) if raw else None
         except ValueError:
             body = "not json"
+        if raw and self.headers.get("content-type", "").startswith("multipart/"):
+            body = raw
         answer = self.emulator.handle(
             self.command, url.path, query=parse_qs(url.query), body=body, headers=dict(self.headers.items())
         )
@@ -99,7 +101,7 @@ class _EmulatorHandler(BaseHTTPRequestHandler):
             self._send_json(answer)
 
     def _send_json(self, answer: EmulatorResponse) -> None:
-        content = json.dumps(answer.body).encode()
+        content = answer.body if isinstance(answer.body, bytes) else json.dumps(answer.body).encode()
         self.send_response(answer.status)
         for key, value in answer.headers.items():
             self.send_header(key, value)

@@ -15,7 +15,10 @@ from ._stream import EventStream
 
 
 def _call(emulator: Emulator, request: httpx2.Request) -> EmulatorResponse:
-    body: Any = json.loads(request.content) if request.content else None
+    body: Any = None
+    if request.content:
+        multipart = request.headers.get("content-type", "").startswith("multipart/")
+        body = request.content if multipart else json.loads(request.content)
     query = parse_qs(request.url.query.decode())
     return emulator.handle(request.method, request.url.path, query=query, body=body, headers=dict(request.headers))
 
@@ -56,7 +59,7 @@ def _to_httpx(
 ) -> httpx2.Response:
     if stream is not None:
         return httpx2.Response(answer.status, headers=answer.headers, stream=stream, request=request)
-    content = json.dumps(answer.body).encode()
+    content = answer.body if isinstance(answer.body, bytes) else json.dumps(answer.body).encode()
     return httpx2.Response(answer.status, headers=answer.headers, content=content, request=request)
 
 
