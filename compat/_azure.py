@@ -39,6 +39,7 @@ from openai.lib.azure import AsyncAzureADTokenProvider, AzureADTokenProvider
 from ._client import Settings, StoreLike
 from ._context import Context
 from .resources.beta import AsyncBeta, Beta
+from .resources.files import AsyncFiles, Files
 
 __all__ = ["V1_API_VERSIONS", "V1_PATHS", "AsyncAzureOpenAI", "AzureOpenAI", "azure_v1_url"]
 
@@ -150,6 +151,11 @@ class AzureOpenAI(openai.AzureOpenAI):
     def beta(self) -> Beta:  # pyright: ignore[reportIncompatibleVariableOverride]
         return Beta(self, self.compat_context)
 
+    @cached_property
+    def files(self) -> Files:  # pyright: ignore[reportIncompatibleVariableOverride]
+        """The SDK's ``files``, which also read the files runs' code wrote (``compat.resources.files``)."""
+        return Files(self, self.compat_context)
+
     def copy(self, **kwargs: Any) -> AzureOpenAI:  # pyright: ignore[reportIncompatibleMethodOverride]
         """``openai.AzureOpenAI.copy`` that keeps this client's store (and tenant, unless the credentials change)."""
         copied = super().copy(**kwargs)
@@ -230,6 +236,11 @@ class AsyncAzureOpenAI(openai.AsyncAzureOpenAI):
     @cached_property
     def beta(self) -> AsyncBeta:  # pyright: ignore[reportIncompatibleVariableOverride]
         return AsyncBeta(self, self.compat_context)
+
+    @cached_property
+    def files(self) -> AsyncFiles:  # pyright: ignore[reportIncompatibleVariableOverride]
+        """The SDK's ``files``, which also read the files runs' code wrote (``compat.resources.files``)."""
+        return AsyncFiles(self, self.compat_context)
 
     def copy(self, **kwargs: Any) -> AsyncAzureOpenAI:  # pyright: ignore[reportIncompatibleMethodOverride]
         """``openai.AsyncAzureOpenAI.copy`` that keeps this client's store (and tenant, unless the credentials

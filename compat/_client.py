@@ -22,6 +22,7 @@ from openai._compat import cached_property
 from ._context import Context, Opener, tenant_name
 from .models import ModelMap
 from .resources.beta import AsyncBeta, Beta
+from .resources.files import AsyncFiles, Files
 from .store import Store, open_store
 
 __all__ = ["AsyncOpenAI", "OpenAI", "wrap"]
@@ -146,6 +147,11 @@ class OpenAI(openai.OpenAI):
     def beta(self) -> Beta:  # pyright: ignore[reportIncompatibleVariableOverride]
         return Beta(self, self.compat_context)
 
+    @cached_property
+    def files(self) -> Files:  # pyright: ignore[reportIncompatibleVariableOverride]
+        """The SDK's ``files``, which also read the files runs' code wrote (``compat.resources.files``)."""
+        return Files(self, self.compat_context)
+
     def copy(self, **kwargs: Any) -> OpenAI:  # pyright: ignore[reportIncompatibleMethodOverride]
         """``openai.OpenAI.copy`` that keeps this client's store (and its tenant, unless the credentials change)."""
         copied = super().copy(**kwargs)
@@ -216,6 +222,11 @@ class AsyncOpenAI(openai.AsyncOpenAI):
     def beta(self) -> AsyncBeta:  # pyright: ignore[reportIncompatibleVariableOverride]
         return AsyncBeta(self, self.compat_context)
 
+    @cached_property
+    def files(self) -> AsyncFiles:  # pyright: ignore[reportIncompatibleVariableOverride]
+        """The SDK's ``files``, which also read the files runs' code wrote (``compat.resources.files``)."""
+        return AsyncFiles(self, self.compat_context)
+
     def copy(self, **kwargs: Any) -> AsyncOpenAI:  # pyright: ignore[reportIncompatibleMethodOverride]
         """``openai.AsyncOpenAI.copy`` that keeps this client's store (and tenant, unless the credentials change)."""
         copied = super().copy(**kwargs)
@@ -244,6 +255,8 @@ def wrap(
     context = _context(client, store, tenant, ModelMap(model_map, map_retired=map_retired_models))
     if isinstance(client, openai.AsyncOpenAI):
         client.__dict__["beta"] = AsyncBeta(client, context)
+        client.__dict__["files"] = AsyncFiles(client, context)
     else:
         client.__dict__["beta"] = Beta(client, context)
+        client.__dict__["files"] = Files(client, context)
     return client

@@ -28,6 +28,7 @@ _NOUNS: dict[Kind, str] = {
     "step": "run step",
     "message": "message",
     "alias": "alias",
+    "file": "file",
 }
 
 

@@ -21,13 +21,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
+from openai.types.responses import Response, ResponseOutputMessage
+
 from .._context import Context
 from .._effects import Op, local, write
-from ..store import Store
-from ..store.records import ThreadRecord
+from ..store import Store, StoredRecord
+from ..store.records import FileRecord, ThreadRecord
 
 __all__ = [
+    "annotation_file_row",
     "attach_files",
+    "container_file_rows",
     "attachments_by_tool",
     "create_inline_vector_stores",
     "into_vector_store",
@@ -123,3 +127,27 @@ def into_vector_store(resources: dict[str, Any], file_ids: Sequence[str], option
         )
     )
     return {**resources, "file_search": {**section, "vector_store_ids": [vector_store.id]}}
+
+
+def container_file_rows(response: Response, *, now: int) -> list[StoredRecord]:
+    """The ``file`` rows of the container files a response cites (their ids are the legacy objects' file ids)."""
+    rows: list[StoredRecord] = []
+    for item in response.output:
+        if not isinstance(item, ResponseOutputMessage):
+            continue
+        for part in item.content:
+            if part.type != "output_text":
+                continue
+            for annotation in part.annotations:
+                row = annotation_file_row(annotation.model_dump(mode="json"), now=now)
+                if row is not None:
+                    rows.append(row)
+    return rows
+
+
+def annotation_file_row(annotation: Mapping[str, Any], *, now: int) -> StoredRecord | None:
+    """The ``file`` row of a ``container_file_citation`` annotation (``None`` for other annotations)."""
+    if annotation.get("type") != "container_file_citation":
+        return None
+    record = FileRecord(container_id=str(annotation["container_id"]), filename=str(annotation.get("filename") or ""))
+    return record.to_row(file_id=str(annotation["file_id"]), created_at=now)

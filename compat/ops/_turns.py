@@ -36,6 +36,7 @@ from ..translate.legacy import legacy_run
 from ..translate.stream import RunStreamState
 from ..translate.to_conversations import item_batches
 from ._common import request_options
+from ._files import annotation_file_row, container_file_rows
 from ._settle import answer_calls
 from ._truncation import detached, rejoin
 
@@ -289,6 +290,7 @@ def record_turn(
         for item in response.output
         if isinstance(item, ResponseOutputMessage)
     ]
+    rows += container_file_rows(response, now=now)
     rows.append(record.to_row())
     yield from local(lambda: context.store.put_many(rows))
     return record
@@ -337,6 +339,9 @@ def _translate(
             if event is None:
                 break
             events = translator.handle_event(event)
+            if event.type == "response.output_text.annotation.added":
+                # a handler may download a file the code wrote as soon as it hears of it
+                yield from _known_file(context, event)
             if translator.done:
                 yield from _drain(stream, translator)
                 yield from _record_streamed(context, record, translator, params, turn)
@@ -357,6 +362,18 @@ def _translate(
         raise openai.APIConnectionError(
             message="The response stream ended before the run finished.", request=_request_of(stream)
         )
+
+
+def _known_file(context: Context, event: Any) -> Op[None]:
+    """Store where a cited container file lives before its legacy file id is announced."""
+    annotation = cast(object, event.annotation)
+    row = (
+        annotation_file_row(cast(Mapping[str, Any], annotation), now=context.clock())
+        if isinstance(annotation, Mapping)
+        else None
+    )
+    if row is not None:
+        yield from local(lambda: context.store.put(row))
 
 
 def _error_event(exc: openai.APIError) -> ResponseErrorEvent | None:

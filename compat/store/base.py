@@ -1,7 +1,7 @@
 """The storage Protocol: what the shim keeps that the server cannot hold.
 
 The store is a small ordered document store. Every record has a ``kind`` (``assistant``, ``thread``,
-``run``, ``step``, ``message``, ``alias``), an ``id`` unique within its kind, an optional ``parent_id``
+``run``, ``step``, ``message``, ``alias``, ``file``), an ``id`` unique within its kind, an optional ``parent_id``
 (the thread of a run or message, the run of a step; ``""`` for top-level records such as assistants),
 an optional ``group_id`` (a secondary key: the run that produced a message), a ``created_at`` in Unix
 seconds and a JSON-able ``data`` mapping. Records are listed in insertion order, which the backend keeps
@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["Kind", "Order", "Store", "StoredRecord"]
 
-Kind = Literal["assistant", "thread", "run", "step", "message", "alias"]
+Kind = Literal["assistant", "thread", "run", "step", "message", "alias", "file"]
 Order = Literal["asc", "desc"]
 
 

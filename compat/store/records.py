@@ -11,6 +11,7 @@ thread       :class:`ThreadRecord`              ``""``                      ``""
 message      :class:`MessageRecord`             the thread                  the run that wrote it
 run          :class:`RunRecord`                 the thread                  ``""``
 step         :class:`StepRecord`                the run                     the thread
+file         :class:`FileRecord`                ``""``                      ``""``
 ===========  =================================  ==========================  ======================
 
 The JSON of every payload is the one earlier versions wrote, so existing stores read back unchanged. Rows
@@ -41,6 +42,7 @@ __all__ = [
     "FINAL",
     "SETTLED",
     "AssistantRecord",
+    "FileRecord",
     "MessageRecord",
     "RunRecord",
     "StepRecord",
@@ -96,6 +98,25 @@ class ThreadRecord(BaseModel):
     @classmethod
     def from_row(cls, row: StoredRecord) -> ThreadRecord:
         """Read a ``thread`` row back."""
+        return cls.model_validate(dict(row.data))
+
+
+class FileRecord(BaseModel):
+    """A file id the legacy objects show that the Files API does not know: a file a run's code wrote in its
+    container (``cfile_...``), read back from there (see :mod:`compat.resources.files`)."""
+
+    container_id: str
+    filename: str = ""
+
+    def to_row(self, *, file_id: str, created_at: int) -> StoredRecord:
+        """The store row of the file ``file_id``."""
+        return StoredRecord.model_construct(
+            kind="file", id=file_id, created_at=created_at, data=self.model_dump(mode="json")
+        )
+
+    @classmethod
+    def from_row(cls, row: StoredRecord) -> FileRecord:
+        """Read a ``file`` row back."""
         return cls.model_validate(dict(row.data))
 
 
