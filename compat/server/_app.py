@@ -96,6 +96,8 @@ def create_app(
                 await anyio.to_thread.run_sync(shared_store.close)
 
     routes = [Route(f"/v1{op.path}", legacy_endpoint(op), methods=[op.method]) for op in OPERATIONS]
+    routes.append(Route("/v1/files/{file_id}", file_endpoint, methods=["GET"]))
+    routes.append(Route("/v1/files/{file_id}/content", file_endpoint, methods=["GET"]))
     routes.append(Route("/v1/{path:path}", forward_endpoint, methods=_ALL_METHODS))
     routes.append(Route("/health", health, methods=["GET"]))
     cors = Middleware(
@@ -186,6 +188,24 @@ async def forward_endpoint(request: Request) -> Response:
         Credentials.from_headers(request.headers)  # no key, nothing sent
         body = await read_limited(request, state.config.max_body_bytes)
         return await forward(request, body, target=target, http=state.http)
+    except Exception as exc:
+        return error_response(exc)
+
+
+async def file_endpoint(request: Request) -> Response:
+    """``GET /v1/files/{id}`` (and ``/content``): a file a run's code wrote (a ``cfile_`` id the legacy objects
+    show) is read from its container by the library; any other file is forwarded."""
+    file_id = str(request.path_params["file_id"])
+    if not file_id.startswith("cfile_"):
+        return await forward_endpoint(request)
+    state = _state(request)
+    try:
+        files = state.clients.get(Credentials.from_headers(request.headers)).files
+        if request.url.path.endswith("/content"):
+            content = await files.content(file_id)
+            media_type = content.response.headers.get("content-type", "application/octet-stream")
+            return Response(content.content, media_type=media_type, headers=_request_id())
+        return LegacyJSONResponse((await files.retrieve(file_id)).to_dict(), headers=_request_id())
     except Exception as exc:
         return error_response(exc)
 
