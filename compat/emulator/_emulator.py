@@ -11,14 +11,14 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from ._build import context_tokens, finish, output_items, response_skeleton
+from ._build import ToolContext, check_builtin_tools, context_tokens, finish, output_items, response_skeleton
 from ._errors import ApiError, array_too_long, invalid_type, missing_parameter, not_found
 from ._events import response_events
 from ._ids import Clock, IdFactory, random_ids, real_clock
 from ._items import Item, check_tool_calls, input_to_items
 from ._library import Library
 from ._library_routes import LIBRARY_ROUTES, RawContent
-from ._model import default_turn
+from ._model import default_turn, last_user_text
 from ._params import CreateParams, parse_create, parse_metadata
 from ._state import ConversationRecord, ResponseRecord
 from ._stream import EventStream
@@ -254,12 +254,13 @@ class Emulator:
         """``POST /responses``."""
         params = parse_create(_object_body(request.json))
         self._check_model(params.model)
+        check_builtin_tools(params, self.library)
         with self._lock:
             base = self._base_context(params)
             new_input = input_to_items(params.input, param="input", new_id=self.ids)
             context = [*base, *new_input]
             check_tool_calls(context)
-            turn = self._turns.popleft() if self._turns else default_turn(context=context, params=params)
+            turn = self._turns.popleft() if self._turns else self._default_turn(context, params)
             if turn.error and turn.http_status:
                 raise _http_failure(turn)
             record = self._start(params, turn, context=context, new_input=new_input)
@@ -274,6 +275,9 @@ class Emulator:
             new_input = input_to_items(params.input, param="input", new_id=lambda prefix: f"{prefix}counted")
             context = [*copy.deepcopy(base), *new_input]
         return {"object": "response.input_tokens", "input_tokens": context_tokens(params.instructions, context)}
+
+    def _default_turn(self, context: list[Item], params: CreateParams) -> Turn:
+        return default_turn(context=context, params=params, library=self.library)
 
     def _check_model(self, model: str) -> None:
         if self.models is not None and model not in self.models:
@@ -297,7 +301,8 @@ class Emulator:
     def _start(self, params: CreateParams, turn: Turn, *, context: list[Item], new_input: list[Item]) -> ResponseRecord:
         status = "queued" if params.background else "in_progress"
         start = response_skeleton(response_id=self.ids("resp_"), created_at=self.clock(), params=params, status=status)
-        output = output_items(turn, self.ids)
+        tools = ToolContext.of(params, library=self.library, question=last_user_text(context))
+        output = output_items(turn, self.ids, tools)
         final = finish(
             start,
             turn=turn,

@@ -4,6 +4,17 @@ Order (as recorded from the live service): ``response.created``, ``response.queu
 ``response.in_progress``, then per output item ``response.output_item.added``, its content events and
 ``response.output_item.done``, then the terminal ``response.completed`` / ``response.incomplete`` /
 ``response.failed`` (a failure is preceded by an ``error`` event).
+
+Built-in tool items, as recorded:
+
+- ``file_search_call``: added with ``queries: []`` and ``results: null``, then
+  ``response.file_search_call.in_progress``, ``.searching``, ``.completed`` (``item_id``, ``output_index``);
+- ``code_interpreter_call``: added with ``code: ""`` and ``outputs`` ``[]`` (``null`` when not included), then
+  ``response.code_interpreter_call.in_progress``, the code in ``response.code_interpreter_call_code.delta``
+  events (one per word) and ``.done``, then ``response.code_interpreter_call.interpreting`` and ``.completed``;
+- ``response.output_text.annotation.added`` (``annotation_index``, ``annotation``): a ``file_citation`` right
+  after the delta that reaches its ``index``, a ``container_file_citation`` after the last delta (the live
+  service sends them once the text is written, the empty-span image citation included).
 """
 
 from __future__ import annotations
@@ -66,6 +77,12 @@ def _item_events(item: Item, index: int) -> Iterator[Event]:
     elif item["type"] == "reasoning":
         for summary_index, part in enumerate(cast("list[Item]", item["summary"])):
             yield from _summary_events(item["id"], index, summary_index, part["text"])
+    elif item["type"] == "file_search_call":
+        where = {"item_id": item["id"], "output_index": index}
+        for phase in ("in_progress", "searching", "completed"):
+            yield {"type": f"response.file_search_call.{phase}", **where}
+    elif item["type"] == "code_interpreter_call":
+        yield from _code_events(item, index)
     yield {"type": "response.output_item.done", "output_index": index, "item": item}
 
 
@@ -77,7 +94,26 @@ def _pending(item: Item) -> Item:
         pending.update(status="in_progress", arguments="")
     elif item["type"] == "reasoning":
         pending["summary"] = []
+    elif item["type"] == "file_search_call":
+        pending.update(status="in_progress", queries=[], results=None)
+    elif item["type"] == "code_interpreter_call":
+        pending.update(status="in_progress", code="", outputs=None if item["outputs"] is None else [])
     return pending
+
+
+def _code_events(item: Item, index: int) -> Iterator[Event]:
+    where = {"item_id": item["id"], "output_index": index}
+    yield {"type": "response.code_interpreter_call.in_progress", **where}
+    for delta in split_text(item["code"]):
+        yield {
+            "type": "response.code_interpreter_call_code.delta",
+            **where,
+            "delta": delta,
+            "obfuscation": _obfuscation(item["id"], delta),
+        }
+    yield {"type": "response.code_interpreter_call_code.done", **where, "code": item["code"]}
+    yield {"type": "response.code_interpreter_call.interpreting", **where}
+    yield {"type": "response.code_interpreter_call.completed", **where}
 
 
 def _part_events(item_id: str, index: int, content_index: int, part: Item) -> Iterator[Event]:
@@ -90,16 +126,45 @@ def _part_events(item_id: str, index: int, content_index: int, part: Item) -> It
     else:
         empty: Item = {"type": "output_text", "annotations": [], "logprobs": [], "text": ""}
         yield {"type": "response.content_part.added", **where, "part": empty}
-        for delta in split_text(part["text"]):
-            yield {
-                "type": "response.output_text.delta",
-                **where,
-                "delta": delta,
-                "logprobs": [],
-                "obfuscation": _obfuscation(item_id, delta),
-            }
+        yield from _text_events(where, part)
         yield {"type": "response.output_text.done", **where, "text": part["text"], "logprobs": []}
     yield {"type": "response.content_part.done", **where, "part": part}
+
+
+def _text_events(where: dict[str, Any], part: Item) -> Iterator[Event]:
+    """The text deltas, each annotation placed after the delta where it belongs (see the module docstring)."""
+    deltas = split_text(part["text"])
+    annotations = cast("list[Item]", part.get("annotations") or [])
+    after = [_annotation_position(annotation, deltas) for annotation in annotations]
+    pending = 0
+    for number, delta in enumerate(deltas):
+        yield {
+            "type": "response.output_text.delta",
+            **where,
+            "delta": delta,
+            "logprobs": [],
+            "obfuscation": _obfuscation(where["item_id"], delta),
+        }
+        while pending < len(annotations) and after[pending] <= number:
+            yield {
+                "type": "response.output_text.annotation.added",
+                **where,
+                "annotation_index": pending,
+                "annotation": annotations[pending],
+            }
+            pending += 1
+
+
+def _annotation_position(annotation: Item, deltas: list[str]) -> int:
+    """The number of the delta an annotation follows: the one reaching its ``index``, else the last."""
+    if annotation.get("type") != "file_citation":
+        return len(deltas) - 1
+    written = 0
+    for number, delta in enumerate(deltas):
+        written += len(delta)
+        if written >= annotation["index"]:
+            return number
+    return len(deltas) - 1
 
 
 def _argument_events(item: Item, index: int) -> Iterator[Event]:

@@ -7,6 +7,8 @@ Rules:
 - ``function_call`` items keep their ``id`` or get a ``fc_`` one; stored ``function_call_output`` items also
   get a ``fc_`` id, as the live service does;
 - ``reasoning`` items keep their id and content;
+- ``file_search_call`` and ``code_interpreter_call`` items (replayed output of built-in tools) need their
+  ``id`` and are kept with the service's keys (``queries``/``results``, ``code``/``container_id``/``outputs``);
 - any other item type is rejected with a 400 naming the field.
 """
 
@@ -46,7 +48,21 @@ def item_from_param(entry: object, *, param: str, new_id: IdFactory) -> Item:
         return _function_call_output_from_param(data, param=param, new_id=new_id)
     if kind == "reasoning":
         return {"id": data.get("id") or new_id("rs_"), **{k: v for k, v in data.items() if k != "id"}}
+    if kind in _BUILTIN_CALL_KEYS:
+        return _builtin_call_from_param(data, kind=kind, param=param)
     raise invalid_value(f"{param}.type", f"'{kind}' is not a supported item type.")
+
+
+_BUILTIN_CALL_KEYS = {
+    "file_search_call": ("queries", "results"),
+    "code_interpreter_call": ("code", "container_id", "outputs"),
+}
+
+
+def _builtin_call_from_param(data: dict[str, Any], *, kind: str, param: str) -> Item:
+    item: Item = {"id": _required_str(data, "id", param), "type": kind, "status": data.get("status") or "completed"}
+    item.update({key: data.get(key) for key in _BUILTIN_CALL_KEYS[kind]})
+    return item
 
 
 def message_item(item_id: str, role: str, content: list[Item], status: str = "completed") -> Item:
@@ -59,9 +75,9 @@ def input_text(text: str) -> Item:
     return {"type": "input_text", "text": text}
 
 
-def output_text(text: str) -> Item:
+def output_text(text: str, annotations: list[Item] | None = None) -> Item:
     """An ``output_text`` content part as the service answers it."""
-    return {"type": "output_text", "annotations": [], "logprobs": [], "text": text}
+    return {"type": "output_text", "annotations": annotations or [], "logprobs": [], "text": text}
 
 
 def _message_from_param(data: dict[str, Any], *, param: str, new_id: IdFactory) -> Item:

@@ -7,6 +7,16 @@ Rules:
   description shares a meaningful word with the message (only the first when ``parallel_tool_calls`` is
   false), filling the required arguments from their JSON schema; a named ``tool_choice`` always calls that
   tool, ``required`` calls the first tool when none matches;
+- otherwise, with a ``file_search`` tool whose vector stores hold text sharing a meaningful word with the
+  message (``Library.search`` over those words), search with the message as the query and answer, for each
+  file among the best hits (at most three), the sentence of its best chunk sharing the most words with the
+  message, cited by a ``file_citation`` before the sentence's final punctuation;
+- otherwise, with a ``code_interpreter`` tool and a message asking to compute or run code (one of the words
+  ``calculate``, ``compute``, ``evaluate``, ``plot``, ``chart``, ``graph``, ``python``, ``code``, ``execute``,
+  ``run``): for a plot/chart/graph, code that draws it, a small PNG shown as the image and ``Here is the
+  chart.``; for an arithmetic expression in the message (``12 * (3 + 4)``), that expression as the code, its
+  value as the logs and ``The result is 84.``; else code printing the message and ``The code ran and
+  printed: <message>``;
 - with ``text.format`` ``json_schema``, answer JSON valid against the schema; with ``json_object``, a small
   JSON object;
 - otherwise echo the user's message: ``You said: <message>``;
@@ -15,13 +25,18 @@ Rules:
 
 from __future__ import annotations
 
+import ast
 import json
 import re
+import struct
+import zlib
+from collections.abc import Callable
 from typing import Any, cast
 
 from ._items import Item
+from ._library import Library, SearchHit
 from ._params import CreateParams
-from ._turns import FunctionCall, Turn
+from ._turns import FileCitation, FunctionCall, Turn
 
 _COMMON_WORDS = frozenset(
     {
@@ -92,8 +107,23 @@ _PLACE_AFTER_IN = re.compile(r"\b(?:in|at|for|of) ((?:[A-Z][\w-]*)(?: [A-Z][\w-]
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w-]+(?: [A-Z][\w-]+)*)")
 
 
-def default_turn(*, context: list[Item], params: CreateParams) -> Turn:
-    """The turn the emulator plays when nothing is queued."""
+_CODE_WORDS = re.compile(r"\b(calculate|compute|evaluate|plot|chart|graph|python|code|execute|run)\b", re.IGNORECASE)
+_PLOT_WORDS = re.compile(r"\b(plot|chart|graph)\b", re.IGNORECASE)
+_EXPRESSION = re.compile(r"[\d.]+(?:\s*(?:\*\*|[-+*/%^])\s*\(*\s*[\d.]+\s*\)*)+|\([\d\s.+*/%^()-]+\)")
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+_MAX_CITED_FILES = 3
+_BINARY: dict[type[ast.operator], Callable[[float, float], float]] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+    ast.Mod: lambda a, b: a % b,
+    ast.Pow: lambda a, b: a**b,
+}
+
+
+def default_turn(*, context: list[Item], params: CreateParams, library: Library | None = None) -> Turn:
+    """The turn the emulator plays when nothing is queued (``library`` backs the built-in tools)."""
     outputs = _trailing_outputs(context)
     if outputs:
         return _limited(_quote_outputs(outputs, context), params)
@@ -101,7 +131,110 @@ def default_turn(*, context: list[Item], params: CreateParams) -> Turn:
     calls = _choose_calls(message, params)
     if calls:
         return Turn(calls=tuple(calls))
+    builtin = _builtin_turn(message, params, library) if library is not None and message else None
+    if builtin is not None:
+        return builtin
     return _limited(_answer_text(message, params), params)
+
+
+def _builtin_turn(message: str, params: CreateParams, library: Library) -> Turn | None:
+    if params.tool_choice == "none":
+        return None
+    kinds = {tool.get("type") for tool in params.tools}
+    if "file_search" in kinds:
+        turn = _file_search_turn(message, params, library)
+        if turn is not None:
+            return turn
+    if "code_interpreter" in kinds and _CODE_WORDS.search(message):
+        return _code_turn(message)
+    return None
+
+
+def _file_search_turn(message: str, params: CreateParams, library: Library) -> Turn | None:
+    wanted = _words(message)
+    store_ids = [
+        store_id
+        for tool in params.tools
+        if tool.get("type") == "file_search"
+        for store_id in cast("list[str]", tool.get("vector_store_ids") or [])
+    ]
+    hits = library.search(store_ids, " ".join(sorted(wanted))) if wanted and store_ids else []
+    best: dict[str, SearchHit] = {}
+    for hit in hits:
+        best.setdefault(hit.file_id, hit)
+    if not best:
+        return None
+    sentences: list[str] = []
+    citations: list[FileCitation] = []
+    for hit in list(best.values())[:_MAX_CITED_FILES]:
+        sentence = _best_sentence(hit.text, wanted)
+        prefix = " ".join(sentences)
+        sentences.append(sentence)
+        index = len(prefix) + (1 if prefix else 0) + len(sentence.rstrip(".!?"))
+        citations.append(FileCitation(hit.file_id, hit.filename, index))
+    return Turn.file_search(answer=" ".join(sentences), queries=[message], citations=citations)
+
+
+def _best_sentence(text: str, wanted: set[str]) -> str:
+    sentences = [match.group(0).strip() for match in _SENTENCE.finditer(text) if match.group(0).strip()]
+    return max(sentences, key=lambda sentence: len(_words(sentence) & wanted), default=text.strip())
+
+
+def _code_turn(message: str) -> Turn:
+    if _PLOT_WORDS.search(message):
+        code = (
+            "import matplotlib.pyplot as plt\n\n"
+            f"# {message}\n"
+            "plt.plot([0, 1, 2, 3], [0, 1, 4, 9], marker='o')\n"
+            "plt.title('Chart')\n"
+            "plt.show()"
+        )
+        return Turn.code_interpreter(code=code, image=("chart.png", tiny_png()), answer="Here is the chart.")
+    expression = _EXPRESSION.search(message)
+    value = _evaluate(expression.group(0)) if expression else None
+    if expression is not None and value is not None:
+        code = expression.group(0).strip().replace("^", "**")
+        return Turn.code_interpreter(code=code, logs=value, answer=f"The result is {value}.")
+    return Turn.code_interpreter(
+        code=f"print({message!r})", logs=message, answer=f"The code ran and printed: {message}"
+    )
+
+
+def _evaluate(expression: str) -> str | None:
+    """The value of an arithmetic expression (numbers and ``+ - * / % ** ^``), ``None`` if it has none."""
+    try:
+        tree = ast.parse(expression.strip().replace("^", "**"), mode="eval")
+        value = _value(tree.body)
+    except (SyntaxError, ValueError, ZeroDivisionError, OverflowError):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def _value(node: ast.AST) -> float:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return node.value
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        left, right = _value(node.left), _value(node.right)
+        if isinstance(node.op, ast.Pow) and abs(right) > 64:
+            raise ValueError("exponent too large")
+        return _BINARY[type(node.op)](left, right)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        operand = _value(node.operand)
+        return -operand if isinstance(node.op, ast.USub) else operand
+    raise ValueError("not arithmetic")
+
+
+def tiny_png(width: int = 2, height: int = 2) -> bytes:
+    """A valid, deterministic white PNG: the chart the default model shows."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\xff\xff\xff" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 def last_user_text(context: list[Item]) -> str:

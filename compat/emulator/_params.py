@@ -37,6 +37,7 @@ class CreateParams:
     background: bool = False
     stream: bool = False
     reasoning: dict[str, Any] = field(default_factory=dict[str, Any])
+    include: list[str] = field(default_factory=list[str])
     echo: dict[str, Any] = field(default_factory=dict[str, Any])
 
 
@@ -68,6 +69,7 @@ def parse_create(body: dict[str, Any]) -> CreateParams:
     params.background = _flag(body, "background", default=False)
     params.stream = _flag(body, "stream", default=False)
     params.reasoning = dict(body.get("reasoning") or {})
+    params.include = _include(_list(body, "include"))
     params.echo = {key: body[key] for key in _ECHOED if body.get(key) is not None}
     _check_combinations(params)
     return params
@@ -244,10 +246,31 @@ def _text(value: object) -> dict[str, Any]:
     return {"format": fmt, "verbosity": text.get("verbosity", "medium")}
 
 
+def _include(values: list[object]) -> list[str]:
+    for index, value in enumerate(values):
+        if not isinstance(value, str):
+            raise invalid_type(f"include[{index}]", "a string", value)
+    return cast("list[str]", values)
+
+
+def _file_search_tool(tool: dict[str, Any]) -> dict[str, Any]:
+    """The ``file_search`` tool as the service echoes it, its defaults filled in."""
+    ranking = cast("dict[str, Any]", tool.get("ranking_options") or {})
+    return {
+        "type": "file_search",
+        "filters": tool.get("filters"),
+        "max_num_results": tool.get("max_num_results", 20),
+        "ranking_options": {"ranker": "auto", "score_threshold": 0.0, **ranking},
+        "vector_store_ids": tool.get("vector_store_ids", []),
+    }
+
+
 def _tool(value: object, param: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise invalid_type(param, "an object", value)
     tool = cast("dict[str, Any]", value)
+    if tool.get("type") == "file_search":
+        return _file_search_tool(tool)
     if tool.get("type") != "function":
         return dict(tool)
     for key in ("name", "parameters"):
