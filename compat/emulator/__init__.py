@@ -29,11 +29,18 @@ Public API:
   "content_filter", text=...)``, ``Turn.failure(code="server_error", message=..., http_status=None)``; each
   takes ``usage=Usage(...)`` and ``cut_after_events=N`` (the stream breaks off after N events, like a
   dropped connection); ``turn.cut_after(N)`` does the same.
+- Built-in tools: ``Turn.file_search(answer=..., queries=[...], citations=["file-..." | FileCitation(...)],
+  results=[FileSearchResult(...)])`` (a ``file_search_call``, then the answer with ``file_citation``
+  annotations) and ``Turn.code_interpreter(code=..., answer=..., logs=..., image=(filename, bytes),
+  files=[(filename, bytes)])`` (a ``code_interpreter_call`` in the request's container, whose files it writes,
+  then the answer with ``container_file_citation`` annotations); results and outputs are sent as the request's
+  ``include`` asks (see ``compat.emulator._build``).
 - ``EmulatorTransport(emulator)`` / ``AsyncEmulatorTransport(emulator)``: in-process httpx2 transports.
 - ``serve(emulator, host="127.0.0.1", port=0) -> RunningServer`` with ``.base_url`` and ``.close()``; and
   ``python -m compat.emulator --port N [--script FILE]``.
 - ``load_script(path)`` / ``turns_from_script(data)``: turns from a JSON script (``[{"text": ...},
-  {"function_calls": [...]}, ...]``, see ``compat.emulator._script``); ``ScriptError`` names the bad turn.
+  {"function_calls": [...]}, {"file_search": {...}}, {"code_interpreter": {...}}, ...]``, see
+  ``compat.emulator._script``); ``ScriptError`` names the bad turn.
 
 Endpoints (under ``/v1``): ``POST /conversations``, ``GET|POST|DELETE /conversations/{id}``,
 ``POST|GET /conversations/{id}/items``, ``GET|DELETE /conversations/{id}/items/{item_id}``,
@@ -41,7 +48,9 @@ Endpoints (under ``/v1``): ``POST /conversations``, ``GET|POST|DELETE /conversat
 ``GET /responses/{id}/input_items``, ``POST /responses/{id}/cancel``.
 
 Without a queued turn, a rule-based model answers: tool outputs are quoted, function tools sharing a word
-with the user's message are called, anything else is echoed (see ``compat.emulator._model``).
+with the user's message are called, files of the ``file_search`` tool's vector stores sharing words with it
+are searched and cited, a request to compute or plot runs code with the ``code_interpreter`` tool, anything
+else is echoed (see ``compat.emulator._model``).
 """
 
 from ._emulator import Emulator, EmulatorResponse, RecordedRequest
@@ -49,13 +58,15 @@ from ._ids import counter_ids, fixed_clock, random_ids, real_clock
 from ._script import ScriptError, load_script, turns_from_script
 from ._server import RunningServer, serve
 from ._transport import AsyncEmulatorTransport, EmulatorTransport
-from ._turns import FunctionCall, Turn, TurnError, Usage
+from ._turns import FileCitation, FileSearchResult, FunctionCall, Turn, TurnError, Usage
 
 __all__ = [
     "AsyncEmulatorTransport",
     "Emulator",
     "EmulatorResponse",
     "EmulatorTransport",
+    "FileCitation",
+    "FileSearchResult",
     "FunctionCall",
     "RecordedRequest",
     "RunningServer",

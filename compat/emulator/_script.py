@@ -8,6 +8,11 @@ default model answers. One turn is an object of one of these forms::
     {"refusal": "I can't help with that."}
     {"incomplete": "max_output_tokens", "text": "The answer was cut"}
     {"failure": {"code": "server_error", "message": "The model crashed."}}
+    {"file_search": {"queries": ["Travis favorite food"], "answer": "Travis's favorite food is pizza.",
+                     "citations": ["file-abc", {"file_id": "file-def", "filename": "foods.txt", "index": 31}]}}
+    {"code_interpreter": {"code": "2 + 2", "logs": "4", "answer": "2 + 2 is 4.",
+                          "image": {"filename": "chart.png", "data": "<base64>"},
+                          "files": [{"filename": "out.csv", "data": "<base64>"}]}}
 
 Rules:
 
@@ -18,22 +23,33 @@ Rules:
 - ``incomplete`` is ``max_output_tokens`` or ``content_filter``.
 - ``failure`` needs ``code`` and ``message`` (strings) and takes ``http_status`` (an integer): the request
   itself then fails with that status instead of the response failing.
+- ``file_search`` needs ``answer`` (a non-empty string) and takes ``queries`` (a list of strings; default: the
+  user's message), ``citations`` (a list of file ids or ``{"file_id", "filename"?, "index"?}``; default: the
+  files of the best results) and ``results`` (a list of ``{"file_id", "filename", "text", "score"?,
+  "attributes"?, "vector_store_id"?}``; default: what the request's vector stores hold), as
+  ``Turn.file_search`` does.
+- ``code_interpreter`` needs ``code`` and ``answer`` (non-empty strings) and takes ``logs`` (a string),
+  ``image`` (``{"filename", "data"}``) and ``files`` (a list of them), ``data`` being the file's bytes in
+  base64, as ``Turn.code_interpreter`` does.
 - Any other key, a missing or ill-typed value, or two kinds in one turn raise :class:`ScriptError` naming
   the turn by its index in the list (``turn 2: ...``).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, cast, get_args
+from typing import Any, TypeVar, cast, get_args
 
-from ._turns import FunctionCall, IncompleteReason, Turn
+from ._turns import FileCitation, FileSearchResult, FileSpec, FunctionCall, IncompleteReason, Turn
 
 __all__ = ["ScriptError", "load_script", "turns_from_script"]
 
-_KINDS = ("text", "function_calls", "refusal", "incomplete", "failure")
+_T = TypeVar("_T")
+_KINDS = ("text", "function_calls", "refusal", "incomplete", "failure", "file_search", "code_interpreter")
 _ALSO_TAKES_TEXT = ("function_calls", "incomplete")
 
 
@@ -86,15 +102,19 @@ def _turn(entry: object) -> Turn:
     if text is not None and not isinstance(text, str):
         raise ScriptError(f"'text' must be a string, got {_kind(text)}")
     value = fields[kind]
-    if kind == "text":
-        return Turn.text(_string(value, "text"))
     if kind == "function_calls":
         return Turn.function_calls(*_calls(value), text=text)
-    if kind == "refusal":
-        return Turn.refusal(_string(value, "refusal"))
     if kind == "incomplete":
         return Turn.incomplete(_reason(value), text=text or "")
-    return _failure(value)
+    return _BUILDERS[kind](value)
+
+
+def _text(value: object) -> Turn:
+    return Turn.text(_string(value, "text"))
+
+
+def _refusal(value: object) -> Turn:
+    return Turn.refusal(_string(value, "refusal"))
 
 
 def _calls(value: object) -> list[FunctionCall]:
@@ -155,6 +175,106 @@ def _failure(value: object) -> Turn:
     )
 
 
+def _fields(value: object, where: str, *, required: tuple[str, ...], optional: tuple[str, ...]) -> Mapping[str, Any]:
+    """The keys of an object of the script, checked against those it takes."""
+    takes = ", ".join((*required, *optional))
+    if not isinstance(value, Mapping):
+        raise ScriptError(
+            f"'{where}' must be an object with {' and '.join(repr(key) for key in required)}, got {_kind(value)}"
+        )
+    fields = cast("Mapping[str, Any]", value)
+    unknown = sorted(str(key) for key in fields if key not in (*required, *optional))
+    if unknown:
+        raise ScriptError(f"unknown key {unknown[0]!r} in '{where}' (it takes {takes})")
+    return fields
+
+
+def _file_search(value: object) -> Turn:
+    fields = _fields(value, "file_search", required=("answer",), optional=("queries", "citations", "results"))
+    return Turn.file_search(
+        answer=_string(fields.get("answer"), "file_search.answer"),
+        queries=_each(fields, "queries", "file_search", _string) or [],
+        citations=_each(fields, "citations", "file_search", _citation),
+        results=_each(fields, "results", "file_search", _result),
+    )
+
+
+def _citation(value: object, where: str) -> str | FileCitation:
+    if isinstance(value, str):
+        return _string(value, where)
+    fields = _fields(value, where, required=("file_id",), optional=("filename", "index"))
+    filename = fields.get("filename")
+    index = fields.get("index")
+    if index is not None and (isinstance(index, bool) or not isinstance(index, int) or index < 0):
+        raise ScriptError(f"'{where}.index' must be a non-negative integer, got {_kind(index)}")
+    return FileCitation(
+        file_id=_string(fields.get("file_id"), f"{where}.file_id"),
+        filename=None if filename is None else _string(filename, f"{where}.filename"),
+        index=index,
+    )
+
+
+def _result(value: object, where: str) -> FileSearchResult:
+    fields = _fields(
+        value,
+        where,
+        required=("file_id", "filename", "text"),
+        optional=("score", "attributes", "vector_store_id"),
+    )
+    score = fields.get("score", 1.0)
+    if isinstance(score, bool) or not isinstance(score, (int, float)):
+        raise ScriptError(f"'{where}.score' must be a number, got {_kind(score)}")
+    attributes = fields.get("attributes", {})
+    if not isinstance(attributes, Mapping):
+        raise ScriptError(f"'{where}.attributes' must be an object, got {_kind(attributes)}")
+    store = fields.get("vector_store_id")
+    return FileSearchResult(
+        file_id=_string(fields.get("file_id"), f"{where}.file_id"),
+        filename=_string(fields.get("filename"), f"{where}.filename"),
+        text=_string(fields.get("text"), f"{where}.text"),
+        score=float(score),
+        attributes=dict(cast("Mapping[str, Any]", attributes)),
+        vector_store_id=None if store is None else _string(store, f"{where}.vector_store_id"),
+    )
+
+
+def _code_interpreter(value: object) -> Turn:
+    fields = _fields(value, "code_interpreter", required=("code", "answer"), optional=("logs", "image", "files"))
+    logs = fields.get("logs")
+    if logs is not None and not isinstance(logs, str):
+        raise ScriptError(f"'code_interpreter.logs' must be a string, got {_kind(logs)}")
+    image = fields.get("image")
+    return Turn.code_interpreter(
+        code=_string(fields.get("code"), "code_interpreter.code"),
+        answer=_string(fields.get("answer"), "code_interpreter.answer"),
+        logs=logs,
+        image=None if image is None else _file(image, "code_interpreter.image"),
+        files=_each(fields, "files", "code_interpreter", _file) or [],
+    )
+
+
+def _file(value: object, where: str) -> FileSpec:
+    fields = _fields(value, where, required=("filename", "data"), optional=())
+    filename = _string(fields.get("filename"), f"{where}.filename")
+    data = fields.get("data")
+    if not isinstance(data, str):
+        raise ScriptError(f"'{where}.data' must be the file's bytes in base64, got {_kind(data)}")
+    try:
+        return filename, base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise ScriptError(f"'{where}.data' is not valid base64") from None
+
+
+def _each(fields: Mapping[str, Any], key: str, where: str, parse: Callable[[object, str], _T]) -> list[_T] | None:
+    """Each entry of the list at ``key`` of the object at ``where``, parsed; ``None`` when absent."""
+    value = fields.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise ScriptError(f"'{where}.{key}' must be a list, got {_kind(value)}")
+    return [parse(entry, f"{where}.{key}[{index}]") for index, entry in enumerate(cast("list[object]", value))]
+
+
 def _string(value: object, where: str) -> str:
     if not isinstance(value, str) or not value:
         raise ScriptError(f"'{where}' must be a non-empty string, got {_kind(value)}")
@@ -174,3 +294,12 @@ def _kind(value: object) -> str:
     if isinstance(value, Mapping):
         return "an object"
     return "a list" if isinstance(value, list) else type(value).__name__
+
+
+_BUILDERS: dict[str, Callable[[object], Turn]] = {
+    "text": _text,
+    "refusal": _refusal,
+    "failure": _failure,
+    "file_search": _file_search,
+    "code_interpreter": _code_interpreter,
+}
