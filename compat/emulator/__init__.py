@@ -45,7 +45,19 @@ Public API:
 Endpoints (under ``/v1``): ``POST /conversations``, ``GET|POST|DELETE /conversations/{id}``,
 ``POST|GET /conversations/{id}/items``, ``GET|DELETE /conversations/{id}/items/{item_id}``,
 ``POST /responses``, ``POST /responses/input_tokens``, ``GET|DELETE /responses/{id}``,
-``GET /responses/{id}/input_items``, ``POST /responses/{id}/cancel``.
+``GET /responses/{id}/input_items``, ``POST /responses/{id}/cancel``; ``POST|GET /files``,
+``GET|DELETE /files/{id}``, ``GET /files/{id}/content``; ``POST|GET /vector_stores``,
+``GET|POST|DELETE /vector_stores/{id}``, ``POST /vector_stores/{id}/search``, ``POST|GET /vector_stores/{id}/files``,
+``GET|POST|DELETE /vector_stores/{id}/files/{file_id}``, ``GET .../files/{file_id}/content``,
+``POST /vector_stores/{id}/file_batches``, ``GET .../file_batches/{batch_id}``, ``POST .../cancel``,
+``GET .../file_batches/{batch_id}/files``; ``POST|GET /containers``, ``GET|DELETE /containers/{id}``,
+``POST|GET /containers/{id}/files``, ``GET|DELETE /containers/{id}/files/{file_id}``, ``GET .../content``.
+
+``Emulator.library`` (a ``Library``) holds the uploaded files, vector stores and containers; the built-in
+tools use ``library.search(vector_store_ids, query, max_results=10) -> list[SearchHit]``,
+``library.new_container(file_ids=..., name=...)``, ``library.add_container_file(container_id, filename=...,
+data=...)``, ``library.container_files(id)`` and ``library.file(id) -> StoredFile | None`` (see
+``compat.emulator._library`` for the lifecycle and the keyword index).
 
 Without a queued turn, a rule-based model answers: tool outputs are quoted, function tools sharing a word
 with the user's message are called, files of the ``file_search`` tool's vector stores sharing words with it
@@ -55,6 +67,7 @@ else is echoed (see ``compat.emulator._model``).
 
 from ._emulator import Emulator, EmulatorResponse, RecordedRequest
 from ._ids import counter_ids, fixed_clock, random_ids, real_clock
+from ._library import ContainerFile, Library, SearchHit, StoredFile
 from ._script import ScriptError, load_script, turns_from_script
 from ._server import RunningServer, serve
 from ._transport import AsyncEmulatorTransport, EmulatorTransport
@@ -62,15 +75,19 @@ from ._turns import FileCitation, FileSearchResult, FunctionCall, Turn, TurnErro
 
 __all__ = [
     "AsyncEmulatorTransport",
+    "ContainerFile",
     "Emulator",
     "EmulatorResponse",
     "EmulatorTransport",
     "FileCitation",
     "FileSearchResult",
     "FunctionCall",
+    "Library",
     "RecordedRequest",
     "RunningServer",
     "ScriptError",
+    "SearchHit",
+    "StoredFile",
     "Turn",
     "TurnError",
     "Usage",

@@ -36,6 +36,17 @@ DEFAULT_CHUNKING: dict[str, Any] = {
 _WORD = re.compile(r"\w+")
 
 
+class FileNotFound(ApiError):
+    """``404 No such File object: ...``, whose body also carries the service's ``detail`` copy."""
+
+    def __init__(self, file_id: str, *, param: str = "id") -> None:
+        super().__init__(404, f"No such File object: {file_id}", param=param)
+
+    def body(self) -> dict[str, Any]:
+        """The error envelope plus ``detail``, as the live service answers it."""
+        return {**super().body(), "detail": {"message": self.message, "code": self.code}}
+
+
 @dataclass(frozen=True)
 class SearchHit:
     """One chunk of a file that shares at least one word with a search query."""
@@ -272,12 +283,12 @@ class Library:
             self.files[stored.id] = stored
             return stored
 
-    def uploaded(self, file_id: str, *, param: str | None = None) -> StoredFile:
-        """The uploaded file ``file_id``; a 404 naming it otherwise."""
+    def uploaded(self, file_id: str, *, param: str = "id") -> StoredFile:
+        """The uploaded file ``file_id``; a ``FileNotFound`` naming ``param`` otherwise."""
         with self.lock:
             stored = self.files.get(file_id)
             if stored is None:
-                raise ApiError(404, f"No such File object: {file_id}", param=param or "id")
+                raise FileNotFound(file_id, param=param)
             return stored
 
     # -- vector stores -----------------------------------------------------------------------------
@@ -343,7 +354,7 @@ class Library:
                 for attached in self.vector_store(vector_store_id).files.values():
                     hits.extend(self._file_hits(attached, wanted))
         hits.sort(key=lambda hit: -hit.score)
-        return hits[:max_results]
+        return hits[: max(0, max_results)]
 
     def _file_hits(self, attached: VectorStoreFileRecord, wanted: set[str]) -> list[SearchHit]:
         if attached.status != "completed":

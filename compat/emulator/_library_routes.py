@@ -5,7 +5,10 @@ Rules:
 - request bodies are JSON, except the uploads (``POST /files``, ``POST /containers/{id}/files``), which are
   ``multipart/form-data`` and reach the handlers as raw bytes;
 - ``GET .../content`` answers the file's bytes with a content type guessed from its name;
-- lists page with ``limit``, ``order`` (default ``desc``, newest first), ``after`` and ``before``;
+- lists page with ``limit``, ``order`` (default ``desc``, newest first), ``after`` and ``before`` (a cursor
+  naming no listed object is ignored);
+- a missing file is ``404 No such File object: <id>`` with the service's extra ``detail`` copy; other missing
+  objects answer ``404 <Kind> with id '<id>' not found.`` (vector stores: ``No vector store found with id``);
 - vector-store search scores chunks by the query's words (see ``Library.search``); ``filters`` and
   ``ranking_options.ranker`` are accepted and ignored, ``rewrite_query`` leaves the query as it is, and
   ``ranking_options.score_threshold`` drops lower scores.
@@ -53,17 +56,6 @@ class FormField:
 
     value: bytes
     filename: str | None = None
-
-
-class FileNotFound(ApiError):
-    """``404 No such File object: ...``, whose body also carries the service's ``detail`` copy."""
-
-    def __init__(self, file_id: str, *, param: str = "id") -> None:
-        super().__init__(404, f"No such File object: {file_id}", param=param)
-
-    def body(self) -> dict[str, Any]:
-        """The error envelope plus ``detail``, as the live service answers it."""
-        return {**super().body(), "detail": {"message": self.message, "code": self.code}}
 
 
 # -- request helpers -------------------------------------------------------------------------------
@@ -183,10 +175,7 @@ def _content_type(filename: str) -> str:
 
 
 def _uploaded(library: Library, file_id: str, *, param: str = "id") -> StoredFile:
-    stored = library.file(file_id)
-    if stored is None:
-        raise FileNotFound(file_id, param=param)
-    return stored
+    return library.uploaded(file_id, param=param)
 
 
 # -- files -----------------------------------------------------------------------------------------
