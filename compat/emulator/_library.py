@@ -319,10 +319,13 @@ class Library:
         chunking_strategy: dict[str, Any] | None = None,
         batch_id: str | None = None,
     ) -> VectorStoreFileRecord:
-        """Add an uploaded file to a vector store (``in_progress`` until the next read)."""
+        """Add an uploaded file to a vector store (``in_progress`` until the next read).
+
+        ``chunking_strategy`` is a ``static`` one; anything else (``None``, ``{"type": "auto"}``) means the default.
+        """
         with self.lock:
             stored = self.uploaded(file_id, param="file_id")
-            strategy = chunking_strategy or DEFAULT_CHUNKING
+            strategy = chunking_strategy if chunking_strategy and "static" in chunking_strategy else DEFAULT_CHUNKING
             static = strategy["static"]
             text = stored.data.decode("utf-8", errors="replace")
             chunks = split_chunks(
