@@ -18,7 +18,9 @@ Rules, per call:
 - the arguments the caller gave (:func:`compat._context.given`), path ids included, are checked against the
   parameter table (``compat.params.check``, row key ``"runs.create"``: the SDK class without ``Async``); an
   async ``list`` checks them when its paginator fetches, as the SDK's sends its request only then;
-- the operation gets them with the resource's ``_context``; its effects run on the resource's ``_client``.
+- the operation gets them with the resource's ``_context``; its effects run on the resource's ``_client``;
+- legacy ids of imported threads and messages resolve here, in the arguments and in the result (every page,
+  every streamed event): each operation is wrapped by ``compat.ops._aliases.with_aliases``.
 
 Kinds, sync or async as the SDK method (a coroutine function, or a method of an ``Async...`` class):
 
@@ -47,6 +49,7 @@ from typing_extensions import get_overloads
 
 from .._context import Context, given
 from .._effects import Op, run_async, run_sync
+from ..ops._aliases import with_aliases
 from ..ops._common import Listing
 from ..params import check, check_path_ids
 from ._pages import CompatAsyncPaginator, sync_page
@@ -69,6 +72,7 @@ Drive = Callable[[Context, Any, dict[str, Any]], Any]
 
 def call(sdk_method: F, operation: Operation) -> F:
     """A method answering the operation's result."""
+    operation = with_aliases(operation)
 
     def sync(context: Context, client: Any, args: dict[str, Any]) -> Any:
         return run_sync(operation(context, args), client)
@@ -87,6 +91,7 @@ def page(sdk_method: F, operation: ListOperation) -> F:
     (the SDK's ``ValueError``), still raise at once.
     """
     returned = typing.get_type_hints(sdk_method)["return"]
+    operation = with_aliases(operation)
     if not _on_async_resource(sdk_method):
 
         def sync(context: Context, client: Any, args: dict[str, Any]) -> Any:
@@ -111,6 +116,7 @@ def page(sdk_method: F, operation: ListOperation) -> F:
 
 def streamable(sdk_method: F, operation: Operation, stream_operation: Operation) -> F:
     """A method with ``stream``: the legacy event stream when it is true, else the operation's result."""
+    operation, stream_operation = with_aliases(operation), with_aliases(stream_operation)
 
     def sync(context: Context, client: Any, args: dict[str, Any]) -> Any:
         if args.get("stream"):
@@ -127,6 +133,7 @@ def streamable(sdk_method: F, operation: Operation, stream_operation: Operation)
 
 def manager(sdk_method: F, stream_operation: Operation) -> F:
     """A ``...stream`` helper: the SDK's stream manager; the operation starts when the manager is entered."""
+    stream_operation = with_aliases(stream_operation)
 
     def sync(context: Context, client: Any, args: dict[str, Any]) -> Any:
         handler = args.pop("event_handler", None)

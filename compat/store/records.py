@@ -11,6 +11,7 @@ thread       :class:`ThreadRecord`              ``""``                      ``""
 message      :class:`MessageRecord`             the thread                  the run that wrote it
 run          :class:`RunRecord`                 the thread                  ``""``
 step         :class:`StepRecord`                the run                     the thread
+alias        :class:`AliasRecord`               its legacy thread / ``""``  its legacy ``object``
 file         :class:`FileRecord`                ``""``                      ``""``
 ===========  =================================  ==========================  ======================
 
@@ -23,7 +24,7 @@ Run statuses are grouped here once (:data:`ACTIVE`, :data:`BUSY`, :data:`SETTLED
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from openai.types.beta import Assistant
 from openai.types.beta.threads import Run
@@ -41,6 +42,7 @@ __all__ = [
     "CUT_SHORT",
     "FINAL",
     "SETTLED",
+    "AliasRecord",
     "AssistantRecord",
     "FileRecord",
     "MessageRecord",
@@ -64,6 +66,61 @@ CUT_SHORT = frozenset({"failed", "cancelled"})
 def _dump(model: BaseModel) -> dict[str, Any]:
     # by alias: ``json_schema.schema`` is the field ``schema_``, which would not be read back otherwise
     return model.model_dump(mode="json", by_alias=True, exclude_unset=True, warnings=False)
+
+
+AliasedObject = Literal["assistant", "thread", "thread.message", "thread.run", "thread.run.step"]
+"""The legacy objects ``assistants-compat import`` brings back (their ``object`` field)."""
+
+
+class AliasRecord(BaseModel):
+    """A saved legacy object brought back by ``assistants-compat import``: its legacy id, what it now is, and
+    the import's journal entry for it (see :mod:`compat.importer`).
+
+    A thread became a new conversation and a message a new item: their ids (``legacy_id`` → ``new_id``)
+    resolve where the legacy surface hands ids to an operation (:mod:`compat.ops._aliases`), once the thread
+    is ``complete``. Assistants, runs and steps keep their ids (``new_id == legacy_id``): their rows only say
+    they were imported. A thread's ``pending`` lists the legacy messages of the chunk being written, and
+    ``written`` counts the items its conversation held before it, so an interrupted import can tell whether
+    the chunk landed.
+
+    Rows: the legacy id (``parent_id`` the legacy thread of a message, run or step; ``group_id`` the object
+    type), and for a message also the item id, so that results name the legacy message again.
+    """
+
+    object: AliasedObject
+    legacy_id: str
+    new_id: str
+    thread_id: str = ""
+    created_at: int
+    complete: bool = True
+    pending: list[str] = []
+    written: int = 0
+
+    def to_rows(self) -> list[StoredRecord]:
+        """The rows of this alias: the legacy id's, and for a message the item id's too."""
+        data = self.model_dump(mode="json")
+        rows = [
+            StoredRecord.model_construct(
+                kind="alias",
+                id=self.legacy_id,
+                parent_id=self.thread_id,
+                group_id=self.object,
+                created_at=self.created_at,
+                data=data,
+            )
+        ]
+        if self.new_id != self.legacy_id:
+            rows.append(
+                StoredRecord.model_construct(
+                    kind="alias", id=self.new_id, group_id="new", created_at=self.created_at, data=data
+                )
+            )
+        return rows
+
+    @classmethod
+    def from_row(cls, row: StoredRecord) -> AliasRecord:
+        """Read an ``alias`` row back (either of a message's two)."""
+        return cls.model_validate(dict(row.data))
 
 
 class AssistantRecord:
