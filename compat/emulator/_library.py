@@ -276,10 +276,14 @@ class Library:
         with self.lock:
             return self.files.get(file_id)
 
-    def add_file(self, *, filename: str, data: bytes, purpose: str = "assistants") -> StoredFile:
+    def add_file(
+        self, *, filename: str, data: bytes, purpose: str = "assistants", expires_after_seconds: int | None = None
+    ) -> StoredFile:
         """Store an uploaded file (what ``POST /files`` does after checking the request)."""
         with self.lock:
-            stored = StoredFile(self.ids("file-"), filename, purpose, data, self.clock())
+            now = self.clock()
+            expires_at = None if expires_after_seconds is None else now + expires_after_seconds
+            stored = StoredFile(self.ids("file-"), filename, purpose, data, now, expires_at)
             self.files[stored.id] = stored
             return stored
 

@@ -182,7 +182,7 @@ def _uploaded(library: Library, file_id: str, *, param: str = "id") -> StoredFil
 
 
 def create_file(emulator: Emulator, _match: Match, request: RecordedRequest) -> Any:
-    """``POST /files`` (multipart ``file``, ``purpose``)."""
+    """``POST /files`` (multipart ``file``, ``purpose``, ``expires_after[anchor]``, ``expires_after[seconds]``)."""
     form = parse_form(request)
     upload, purpose = form.get("file"), form.get("purpose")
     if upload is None:
@@ -193,8 +193,20 @@ def create_file(emulator: Emulator, _match: Match, request: RecordedRequest) -> 
     if name not in FILE_PURPOSES:
         supported = ", ".join(f"'{p}'" for p in FILE_PURPOSES)
         raise invalid_value("purpose", f"'{name}'. Supported values are: {supported}.")
-    stored = emulator.library.add_file(filename=upload.filename or "upload", data=upload.value, purpose=name)
+    stored = emulator.library.add_file(
+        filename=upload.filename or "upload", data=upload.value, purpose=name, expires_after_seconds=_expiry(form)
+    )
     return stored.body()
+
+
+def _expiry(form: Mapping[str, FormField]) -> int | None:
+    seconds = form.get("expires_after[seconds]")
+    if seconds is None:
+        return None
+    text = seconds.value.decode()
+    if not text.isdigit() or not 3600 <= int(text) <= 2_592_000:
+        raise invalid_value("expires_after.seconds", f"expected an integer from 3600 to 2592000, but got {text!r}.")
+    return int(text)
 
 
 def list_files(emulator: Emulator, _match: Match, request: RecordedRequest) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx2
@@ -80,6 +81,35 @@ def test_files_round_trip(client: openai.OpenAI, emulator: Emulator) -> None:
     assert client.files.delete("file-0001") == FileDeleted(id="file-0001", object="file", deleted=True)
     assert client.files.list().data == [image]
     assert emulator.library.file("file-0001") is None
+
+
+def test_file_expiry(client: openai.OpenAI) -> None:
+    upload = client.files.create(
+        file=("batch.jsonl", b"{}"), purpose="batch", expires_after={"anchor": "created_at", "seconds": 3600}
+    )
+    assert upload == _file("file-0001", "batch.jsonl", 2, "batch").model_copy(update={"expires_at": NOW + 3600})
+    with pytest.raises(openai.BadRequestError) as bad:
+        client.files.create(file=("a", b"a"), purpose="batch", expires_after={"anchor": "created_at", "seconds": 5})
+    assert bad.value.body == {
+        "message": "Invalid value for 'expires_after.seconds': expected an integer from 3600 to 2592000, but got '5'.",
+        "type": "invalid_request_error",
+        "param": "expires_after.seconds",
+        "code": "invalid_value",
+    }
+
+
+def test_concurrent_uploads_keep_counts(client: openai.OpenAI, emulator: Emulator) -> None:
+    store = client.vector_stores.create()
+
+    def attach(n: int) -> str:
+        return client.vector_stores.files.upload_and_poll(vector_store_id=store.id, file=(f"{n}.txt", b"word")).id
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        ids = list(pool.map(attach, range(16)))
+    assert len(set(ids)) == 16
+    done = client.vector_stores.retrieve(store.id)
+    assert (done.file_counts.completed, done.file_counts.total, done.usage_bytes) == (16, 16, 64)
+    assert len(emulator.library.search([store.id], "word", max_results=50)) == 16
 
 
 def test_missing_file_answers_as_the_service(client: openai.OpenAI) -> None:
