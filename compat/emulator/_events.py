@@ -13,14 +13,16 @@ Built-in tool items, as recorded:
   ``response.code_interpreter_call.in_progress``, the code in ``response.code_interpreter_call_code.delta``
   events (one per word) and ``.done``, then ``response.code_interpreter_call.interpreting`` and ``.completed``;
 - ``response.output_text.annotation.added`` (``annotation_index``, ``annotation``): a ``file_citation`` right
-  after the delta that reaches its ``index``, a ``container_file_citation`` after the last delta (the live
-  service sends them once the text is written, the empty-span image citation included).
+  after the delta that ends at its ``index`` (the text is cut into deltas there), a ``container_file_citation``
+  after the last delta (the live service sends them once the text is written, the empty-span image citation
+  included).
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -133,8 +135,8 @@ def _part_events(item_id: str, index: int, content_index: int, part: Item) -> It
 
 def _text_events(where: dict[str, Any], part: Item) -> Iterator[Event]:
     """The text deltas, each annotation placed after the delta where it belongs (see the module docstring)."""
-    deltas = split_text(part["text"])
     annotations = cast("list[Item]", part.get("annotations") or [])
+    deltas = _split_at_citations(part["text"], annotations)
     after = [_annotation_position(annotation, deltas) for annotation in annotations]
     pending = 0
     for number, delta in enumerate(deltas):
@@ -153,6 +155,13 @@ def _text_events(where: dict[str, Any], part: Item) -> Iterator[Event]:
                 "annotation": annotations[pending],
             }
             pending += 1
+
+
+def _split_at_citations(text: str, annotations: list[Item]) -> list[str]:
+    """The deltas of a text, one ending exactly at each ``file_citation`` index (as the model's tokens do)."""
+    cuts = sorted({0, len(text)} | {a["index"] for a in annotations if a.get("type") == "file_citation"})
+    segments = [text[start:end] for start, end in itertools.pairwise(cuts) if 0 <= start < end <= len(text)]
+    return [delta for segment in segments for delta in split_text(segment)] or split_text(text)
 
 
 def _annotation_position(annotation: Item, deltas: list[str]) -> int:
