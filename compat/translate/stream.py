@@ -45,7 +45,8 @@ the objects the non-streaming path builds from ``final_response`` given the same
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias, get_args
 
 from openai.types.beta.assistant_stream_event import (
@@ -61,6 +62,7 @@ from openai.types.beta.assistant_stream_event import (
     ThreadRunFailed,
     ThreadRunIncomplete,
     ThreadRunRequiresAction,
+    ThreadRunStepCancelled,
     ThreadRunStepCompleted,
     ThreadRunStepCreated,
     ThreadRunStepDelta,
@@ -71,6 +73,8 @@ from openai.types.beta.threads import (
     FileCitationAnnotation,
     FileCitationDeltaAnnotation,
     FilePathDeltaAnnotation,
+    ImageFileDelta,
+    ImageFileDeltaBlock,
     Message,
     MessageDelta,
     MessageDeltaEvent,
@@ -85,11 +89,26 @@ from openai.types.beta.threads.file_path_delta_annotation import FilePath as Del
 from openai.types.beta.threads.message_content_delta import MessageContentDelta
 from openai.types.beta.threads.run import Usage as RunUsage
 from openai.types.beta.threads.runs import (
+    CodeInterpreterLogs,
+    CodeInterpreterToolCall,
+    CodeInterpreterToolCallDelta,
+    FileSearchToolCallDelta,
     FunctionToolCallDelta,
     RunStep,
     RunStepDelta,
     RunStepDeltaEvent,
+    ToolCall,
+    ToolCallDelta,
     ToolCallDeltaObject,
+)
+from openai.types.beta.threads.runs.code_interpreter_output_image import (
+    CodeInterpreterOutputImage as DeltaCodeInterpreterOutputImage,
+    Image as DeltaImage,
+)
+from openai.types.beta.threads.runs.code_interpreter_tool_call import CodeInterpreterOutput, CodeInterpreterOutputLogs
+from openai.types.beta.threads.runs.code_interpreter_tool_call_delta import (
+    CodeInterpreter as DeltaCodeInterpreter,
+    CodeInterpreterOutput as DeltaCodeInterpreterOutput,
 )
 from openai.types.beta.threads.runs.function_tool_call_delta import Function as DeltaFunction
 from openai.types.responses import (
@@ -103,6 +122,7 @@ from openai.types.responses import (
     ResponseCodeInterpreterCallCompletedEvent,
     ResponseCodeInterpreterCallInProgressEvent,
     ResponseCodeInterpreterCallInterpretingEvent,
+    ResponseCodeInterpreterToolCall,
     ResponseCompactionCompactingEvent,
     ResponseContentPartAddedEvent,
     ResponseContentPartDoneEvent,
@@ -114,6 +134,7 @@ from openai.types.responses import (
     ResponseFileSearchCallCompletedEvent,
     ResponseFileSearchCallInProgressEvent,
     ResponseFileSearchCallSearchingEvent,
+    ResponseFileSearchToolCall,
     ResponseFunctionCallArgumentsDeltaEvent,
     ResponseFunctionCallArgumentsDoneEvent,
     ResponseFunctionToolCall,
@@ -156,12 +177,14 @@ from openai.types.responses import (
     ResponseWebSearchCallInProgressEvent,
     ResponseWebSearchCallSearchingEvent,
 )
+from openai.types.responses.response_code_interpreter_tool_call import OutputImage
 from openai.types.responses.response_output_item_added_event import ResponseOutputItemAddedEvent
 from openai.types.responses.response_output_item_done_event import ResponseOutputItemDoneEvent
 from openai.types.shared import ErrorObject
 from typing_extensions import assert_never
 
 from compat.translate import from_responses
+from compat.translate.from_responses import BuiltinCall, StepStatus
 
 __all__ = ["RunStreamState"]
 
@@ -185,8 +208,7 @@ _NO_LEGACY_FORM = (
     ResponseAudioDoneEvent,
     ResponseAudioTranscriptDeltaEvent,
     ResponseAudioTranscriptDoneEvent,
-    ResponseCodeInterpreterCallCodeDeltaEvent,
-    ResponseCodeInterpreterCallCodeDoneEvent,
+    # the step of a built-in call is opened and closed by its output item events
     ResponseCodeInterpreterCallCompletedEvent,
     ResponseCodeInterpreterCallInProgressEvent,
     ResponseCodeInterpreterCallInterpretingEvent,
@@ -242,9 +264,12 @@ class RunStreamState:
         prior_usage: RunUsage | None,
         new_step_id: Callable[[], str],
         clock: Callable[[], int],
+        include: Sequence[str] = (),
     ) -> None:
-        """``run`` as stored before this response; ``prior_usage`` summed over its earlier responses."""
+        """``run`` as stored before this response; ``prior_usage`` summed over its earlier responses;
+        ``include`` the legacy ``include`` of the request (file search result content)."""
         self._run_before = run
+        self._include = tuple(include)
         self._run = run
         self._prior_usage = prior_usage
         self._new_step_id = new_step_id
@@ -265,7 +290,8 @@ class RunStreamState:
         self._messages: dict[str, Message] = {}
         self._closed_messages: set[str] = set()
         self._announced_parts: dict[str, int] = {}
-        self._kept_annotations: dict[tuple[str, int], int] = {}
+        # Built-in calls (file search, code interpreter) by item id: each has its own step.
+        self._builtins: dict[str, _Builtin] = {}
         # Function calls by item id, in the order they were announced (their legacy ``index``).
         self._calls: dict[str, ResponseFunctionToolCall] = {}
 
@@ -283,6 +309,9 @@ class RunStreamState:
     def steps(self) -> list[RunStep]:
         """Snapshots of the steps this response produced, in order."""
         self._settle_tool_step()
+        for builtin in self._builtins.values():
+            if not builtin.ended:
+                self._steps[builtin.step_id] = self._builtin_step(builtin, status="in_progress")
         return list(self._steps.values())
 
     @property
@@ -314,6 +343,10 @@ class RunStreamState:
             return self._on_content_event(event)
         if event.type == "response.function_call_arguments.delta":
             return self._on_arguments_delta(event)
+        if event.type == "response.code_interpreter_call_code.delta" or (  # noqa: PLR1714
+            event.type == "response.code_interpreter_call_code.done"
+        ):
+            return self._on_code_event(event)
         if (
             event.type == "response.completed"  # noqa: PLR1714
             or event.type == "response.failed"
@@ -356,6 +389,13 @@ class RunStreamState:
             return self._on_item_added(event.item)
         return self._on_item_done(event.item)
 
+    def _on_code_event(
+        self, event: ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent
+    ) -> list[AssistantStreamEvent]:
+        if event.type == "response.code_interpreter_call_code.delta":
+            return self._on_code(event.item_id, delta=event.delta)
+        return self._on_code(event.item_id, code=event.code)
+
     def _on_content_event(self, event: _ContentEvent) -> list[AssistantStreamEvent]:
         if event.type == "response.content_part.added":
             return self._on_part_added(event)
@@ -373,6 +413,8 @@ class RunStreamState:
             return self._open_message_item(item)
         if isinstance(item, ResponseFunctionToolCall):
             return self._open_function_call(item)
+        if isinstance(item, (ResponseFileSearchToolCall, ResponseCodeInterpreterToolCall)):
+            return self._open_builtin(item)
         return []
 
     def _on_item_done(self, item: ResponseOutputItem) -> list[AssistantStreamEvent]:
@@ -387,12 +429,14 @@ class RunStreamState:
             events += self._close_message(item)
         elif isinstance(item, ResponseFunctionToolCall):
             events += self._complete_function_call(item)
+        elif isinstance(item, (ResponseFileSearchToolCall, ResponseCodeInterpreterToolCall)):
+            events += self._complete_builtin(item)
         return events
 
     def _seen(self, item: ResponseOutputItem) -> bool:
         if isinstance(item, ResponseFunctionToolCall):
             return _call_key(item) in self._calls
-        return item.id in self._items
+        return item.id in self._items or item.id in self._builtins
 
     def _open_message_item(self, item: ResponseOutputMessage) -> list[AssistantStreamEvent]:
         now = self._clock()
@@ -475,6 +519,103 @@ class RunStreamState:
         delta = FunctionToolCallDelta(index=index, type="function", function=DeltaFunction(arguments=event.delta))
         return [self._step_delta(delta)]
 
+    # -- built-in calls ---------------------------------------------------------------------------
+
+    def _open_builtin(self, item: BuiltinCall) -> list[AssistantStreamEvent]:
+        """A built-in call opens its own ``tool_calls`` step and announces the call in it."""
+        now = self._clock()
+        builtin = _Builtin(step_id=self._new_step_id(), item=item.model_copy(deep=True), created_at=now)
+        self._builtins[item.id] = builtin
+        step = from_responses.builtin_call_step(
+            step_id=builtin.step_id, run=self._run_before, call=None, created_at=now, status="in_progress", usage=None
+        )
+        self._steps[builtin.step_id] = step
+        announce: ToolCallDelta
+        if isinstance(item, ResponseFileSearchToolCall):
+            ranking = from_responses.ranking_options(self._run_before).model_dump()
+            search: dict[str, Any] = {"ranking_options": ranking, "results": []}
+            announce = FileSearchToolCallDelta(index=0, type="file_search", id=item.id, file_search=search)
+        else:
+            code = DeltaCodeInterpreter(input=item.code or "", outputs=[])
+            announce = CodeInterpreterToolCallDelta(index=0, type="code_interpreter", id=item.id, code_interpreter=code)
+        return [
+            ThreadRunStepCreated(event="thread.run.step.created", data=step),
+            ThreadRunStepInProgress(event="thread.run.step.in_progress", data=step),
+            self._step_delta(announce, step_id=builtin.step_id),
+        ]
+
+    def _on_code(self, item_id: str, *, delta: str = "", code: str | None = None) -> list[AssistantStreamEvent]:
+        """Code written by the code interpreter: a ``delta``, or the whole ``code`` (what was not streamed
+        of it is sent)."""
+        builtin = self._builtins.get(item_id)
+        if builtin is None or not isinstance(builtin.item, ResponseCodeInterpreterToolCall) or builtin.ended:
+            return []
+        streamed = builtin.item.code or ""
+        if code is not None:
+            delta = code[len(streamed) :] if code.startswith(streamed) else ""
+        if not delta:
+            return []
+        builtin.item.code = streamed + delta
+        return [self._code_delta(builtin, DeltaCodeInterpreter(input=delta))]
+
+    def _complete_builtin(self, item: BuiltinCall) -> list[AssistantStreamEvent]:
+        """The done item ends its step, unless it shows images: their file ids are known only from the
+        message that cites them, so that step ends with the response."""
+        builtin = self._builtins[item.id]
+        if builtin.ended:
+            return []
+        events = self._on_code(item.id, code=item.code) if isinstance(item, ResponseCodeInterpreterToolCall) else []
+        builtin.item = item.model_copy(deep=True)
+        if isinstance(item, ResponseCodeInterpreterToolCall) and any(
+            isinstance(out, OutputImage) for out in item.outputs or []
+        ):
+            return events
+        return events + self._end_builtin(builtin, response=None, images={}, usage=None)
+
+    def _end_builtin(
+        self,
+        builtin: _Builtin,
+        *,
+        response: Response | None,
+        images: Mapping[str, Sequence[str]],
+        usage: RunUsage | None,
+    ) -> list[AssistantStreamEvent]:
+        """The call's outputs (code interpreter) and the step's end event."""
+        events: list[AssistantStreamEvent] = []
+        step = self._builtin_step(builtin, response=response, images=images, usage=usage)
+        call = _only_call(step)
+        if isinstance(call, CodeInterpreterToolCall) and call.code_interpreter.outputs:
+            outputs = [_output_delta(index, out) for index, out in enumerate(call.code_interpreter.outputs)]
+            events.append(self._code_delta(builtin, DeltaCodeInterpreter(outputs=outputs)))
+        builtin.ended = True
+        self._steps[builtin.step_id] = step
+        return [*events, _step_end_event(step)]
+
+    def _builtin_step(
+        self,
+        builtin: _Builtin,
+        *,
+        status: StepStatus | None = None,
+        response: Response | None = None,
+        images: Mapping[str, Sequence[str]] | None = None,
+        usage: RunUsage | None = None,
+    ) -> RunStep:
+        call = from_responses.legacy_builtin_call(
+            item=builtin.item, run=self._run_before, include=self._include, images=images or {}
+        )
+        return from_responses.builtin_call_step(
+            step_id=builtin.step_id,
+            run=self._run_before,
+            call=call,
+            created_at=builtin.created_at,
+            status=status or from_responses.builtin_step_status(builtin.item, response),
+            usage=usage,
+        )
+
+    def _code_delta(self, builtin: _Builtin, code: DeltaCodeInterpreter) -> ThreadRunStepDelta:
+        delta = CodeInterpreterToolCallDelta(index=0, type="code_interpreter", code_interpreter=code)
+        return self._step_delta(delta, step_id=builtin.step_id)
+
     # -- message content --------------------------------------------------------------------------
 
     def _on_part_added(self, event: ResponseContentPartAddedEvent) -> list[AssistantStreamEvent]:
@@ -508,16 +649,20 @@ class RunStreamState:
         return self._message_delta(event.item_id, event.content_index, value=event.delta)
 
     def _on_annotation_added(self, event: ResponseOutputTextAnnotationAddedEvent) -> list[AssistantStreamEvent]:
+        """The legacy form of the annotation (``from_responses.legacy_annotations``): a citation's marker
+        with its annotation, a ``file_path`` annotation, or an ``image_file`` block after the part."""
         part = self._part(event.item_id, event.content_index)
         if not isinstance(part, ResponseOutputText) or event.annotation is None:
             return []
+        self._fold_text()
         part.annotations = [*part.annotations, event.annotation]  # pyright: ignore[reportAttributeAccessIssue]
-        legacy = from_responses._annotation(event.annotation)
+        converted = from_responses.legacy_annotations(part)
+        legacy = converted[-1]
         if legacy is None:
             return []
-        key = (event.item_id, event.content_index)
-        index = self._kept_annotations.get(key, 0)
-        self._kept_annotations[key] = index + 1
+        if isinstance(legacy, from_responses.ShownImage):
+            return self._message_delta(event.item_id, event.content_index, image_file_id=legacy.file_id)
+        index = sum(1 for a in converted[:-1] if a is not None and not isinstance(a, from_responses.ShownImage))
         annotation: AnnotationDelta
         if isinstance(legacy, FileCitationAnnotation):
             annotation = FileCitationDeltaAnnotation(
@@ -526,17 +671,19 @@ class RunStreamState:
                 text=legacy.text,
                 start_index=legacy.start_index,
                 end_index=legacy.end_index,
-                file_citation=DeltaFileCitation(file_id=legacy.file_citation.file_id),
+                # the legacy deltas carried an empty quote (openai-dotnet ``FileSearchStreamingWorks``)
+                file_citation=DeltaFileCitation(file_id=legacy.file_citation.file_id, quote=""),
             )
-        else:
-            annotation = FilePathDeltaAnnotation(
-                index=index,
-                type="file_path",
-                text=legacy.text,
-                start_index=legacy.start_index,
-                end_index=legacy.end_index,
-                file_path=DeltaFilePath(file_id=legacy.file_path.file_id),
-            )
+            # the marker is text the legacy API streamed, where the citation was
+            return self._message_delta(event.item_id, event.content_index, value=legacy.text, annotation=annotation)
+        annotation = FilePathDeltaAnnotation(
+            index=index,
+            type="file_path",
+            text=legacy.text,
+            start_index=legacy.start_index,
+            end_index=legacy.end_index,
+            file_path=DeltaFilePath(file_id=legacy.file_path.file_id),
+        )
         return self._message_delta(event.item_id, event.content_index, annotation=annotation)
 
     def _part(self, item_id: str, content_index: int) -> _ContentPart | None:
@@ -552,18 +699,33 @@ class RunStreamState:
         *,
         value: str | None = None,
         annotation: AnnotationDelta | None = None,
+        image_file_id: str | None = None,
     ) -> list[AssistantStreamEvent]:
-        """One ``thread.message.delta``, opening any earlier part that had no delta yet."""
+        """One ``thread.message.delta``, opening any earlier part that had no delta yet; an image shown
+        by the part is a new ``image_file`` block after the part's blocks."""
         announced = self._announced_parts[item_id]
         blocks = [self._content_block(item_id, index, opening=True) for index in range(announced, content_index)]
-        blocks.append(
-            self._content_block(
-                item_id, content_index, opening=content_index >= announced, value=value, annotation=annotation
+        opening = content_index >= announced
+        if image_file_id is None or opening:
+            blocks.append(
+                self._content_block(item_id, content_index, opening=opening, value=value, annotation=annotation)
             )
-        )
+        if image_file_id is not None:
+            part = self._items[item_id].content[content_index]
+            shown = from_responses.shown_images(part) if isinstance(part, ResponseOutputText) else 0
+            image = ImageFileDelta(file_id=image_file_id)
+            index = self._legacy_index(item_id, content_index) + shown
+            blocks.append(ImageFileDeltaBlock(index=index, type="image_file", image_file=image))
         self._announced_parts[item_id] = max(announced, content_index + 1)
         delta = MessageDeltaEvent(id=item_id, object="thread.message.delta", delta=MessageDelta(content=blocks))
         return [ThreadMessageDelta(event="thread.message.delta", data=delta)]
+
+    def _legacy_index(self, item_id: str, content_index: int) -> int:
+        """The legacy index of a part's first block: the images shown by earlier parts come before it."""
+        earlier = self._items[item_id].content[:content_index]
+        return content_index + sum(
+            from_responses.shown_images(part) for part in earlier if isinstance(part, ResponseOutputText)
+        )
 
     def _content_block(
         self,
@@ -575,14 +737,15 @@ class RunStreamState:
         annotation: AnnotationDelta | None = None,
     ) -> MessageContentDelta:
         """A legacy content delta block; only set fields are sent, as clients merge what they receive."""
+        legacy_index = self._legacy_index(item_id, index)
         if isinstance(self._items[item_id].content[index], ResponseOutputRefusal):
-            return RefusalDeltaBlock(index=index, type="refusal", refusal=value or "")
+            return RefusalDeltaBlock(index=legacy_index, type="refusal", refusal=value or "")
         fields: dict[str, Any] = {}
         if value is not None or annotation is None:
             fields["value"] = value or ""
         if opening or annotation is not None:
             fields["annotations"] = [annotation] if annotation is not None else []
-        return TextDeltaBlock(index=index, type="text", text=TextDelta(**fields))
+        return TextDeltaBlock(index=legacy_index, type="text", text=TextDelta(**fields))
 
     # -- the end of the response ------------------------------------------------------------------
 
@@ -590,7 +753,8 @@ class RunStreamState:
         """A stream ``error`` ends the run as failed, whether or not ``response.failed`` follows."""
         error = _stream_error(event)
         self._fold_text()
-        output: list[ResponseOutputItem] = [*self._items.values(), *self._calls.values()]
+        builtins = [builtin.item for builtin in self._builtins.values()]
+        output: list[ResponseOutputItem] = [*builtins, *self._items.values(), *self._calls.values()]
         failed = Response.model_construct(
             id="",
             object="response",
@@ -621,43 +785,63 @@ class RunStreamState:
         events: list[AssistantStreamEvent] = []
         self._fold_text()
         for item in response.output:
-            if isinstance(item, (ResponseOutputMessage, ResponseFunctionToolCall)) and (
-                item.id not in self._closed_messages
-            ):
+            if self._still_open(item):
                 events += self._on_item_done(item)
         for item_id, item in self._items.items():
             if item_id not in self._closed_messages:
                 events += self._close_message(item, response=response)
         return events
 
+    def _still_open(self, item: ResponseOutputItem) -> bool:
+        """Whether an item of the final output was not closed by its ``output_item.done``."""
+        if isinstance(item, (ResponseOutputMessage, ResponseFunctionToolCall)):
+            return item.id not in self._closed_messages
+        if isinstance(item, (ResponseFileSearchToolCall, ResponseCodeInterpreterToolCall)):
+            return not (item.id in self._builtins and self._builtins[item.id].ended)
+        return False
+
     def _end_steps(self, response: Response) -> list[AssistantStreamEvent]:
-        """Final step snapshots: the first carries the response's usage; message steps end."""
+        """Final step snapshots: one carries the response's usage (``from_responses.usage_step_id``);
+        message steps and the built-in steps still open end."""
         usage = from_responses.usage_to_run_usage(response.usage)
-        status = from_responses.message_step_status(response)
+        builtins = {builtin.step_id: builtin for builtin in self._builtins.values()}
+        carrier = from_responses.usage_position([step_id in builtins for step_id in self._steps])
+        images = from_responses.code_interpreter_images(response.output)
         events: list[AssistantStreamEvent] = []
         for position, (step_id, step) in enumerate(self._steps.items()):
-            step_usage = usage if position == 0 else None
+            step_usage = usage if position == carrier else None
             if step_id == self._tool_step_id:
                 calls = from_responses.function_calls(response) or list(self._calls.values())
                 self._steps[step_id] = self._tool_calls_step(
                     step_id, calls=calls, created_at=step.created_at, usage=step_usage
                 )
                 self._tool_step_stale = False
-                continue
-            ended = from_responses.message_creation_step(
-                step_id=step_id,
-                run=self._run_before,
-                message_id=_message_id(step),
-                created_at=step.created_at,
-                status=status,
-                usage=step_usage,
-            )
-            self._steps[step_id] = ended
-            if status == "completed":
-                events.append(ThreadRunStepCompleted(event="thread.run.step.completed", data=ended))
+            elif step_id in builtins:
+                events += self._end_builtin_step(builtins[step_id], response, images=images, usage=step_usage)
             else:
-                events.append(ThreadRunStepFailed(event="thread.run.step.failed", data=ended))
+                ended = from_responses.message_creation_step(
+                    step_id=step_id,
+                    run=self._run_before,
+                    message_id=_message_id(step),
+                    created_at=step.created_at,
+                    status=from_responses.message_step_status(response),
+                    usage=step_usage,
+                )
+                self._steps[step_id] = ended
+                events.append(_step_end_event(ended))
         return events
+
+    def _end_builtin_step(
+        self, builtin: _Builtin, response: Response, *, images: Mapping[str, Sequence[str]], usage: RunUsage | None
+    ) -> list[AssistantStreamEvent]:
+        """A built-in step still open ends now; one already ended gets its final snapshot."""
+        final = next((item for item in response.output if item.id == builtin.item.id), None)
+        if isinstance(final, (ResponseFileSearchToolCall, ResponseCodeInterpreterToolCall)):
+            builtin.item = final.model_copy(deep=True)
+        if not builtin.ended:
+            return self._end_builtin(builtin, response=response, images=images, usage=usage)
+        self._steps[builtin.step_id] = self._builtin_step(builtin, response=response, images=images, usage=usage)
+        return []
 
     # -- snapshots --------------------------------------------------------------------------------
 
@@ -717,13 +901,46 @@ class RunStreamState:
         )
         self._tool_step_stale = False
 
-    def _step_delta(self, tool_call: FunctionToolCallDelta) -> ThreadRunStepDelta:
-        assert self._tool_step_id is not None
+    def _step_delta(self, tool_call: ToolCallDelta, *, step_id: str | None = None) -> ThreadRunStepDelta:
+        """A ``thread.run.step.delta`` of the step ``step_id`` (by default the function calls' step)."""
+        step_id = step_id or self._tool_step_id
+        assert step_id is not None
         details = ToolCallDeltaObject(type="tool_calls", tool_calls=[tool_call])
-        delta = RunStepDeltaEvent(
-            id=self._tool_step_id, object="thread.run.step.delta", delta=RunStepDelta(step_details=details)
-        )
+        delta = RunStepDeltaEvent(id=step_id, object="thread.run.step.delta", delta=RunStepDelta(step_details=details))
         return ThreadRunStepDelta(event="thread.run.step.delta", data=delta)
+
+
+@dataclass
+class _Builtin:
+    """A built-in call being streamed: its step, the item as accumulated, whether its step ended."""
+
+    step_id: str
+    item: BuiltinCall
+    created_at: int
+    ended: bool = False
+
+
+def _only_call(step: RunStep) -> ToolCall:
+    details = step.step_details
+    assert details.type == "tool_calls" and len(details.tool_calls) == 1
+    return details.tool_calls[0]
+
+
+def _output_delta(index: int, output: CodeInterpreterOutput) -> DeltaCodeInterpreterOutput:
+    """A legacy code interpreter output as a delta (as the legacy API streamed outputs, with an index)."""
+    if isinstance(output, CodeInterpreterOutputLogs):
+        return CodeInterpreterLogs(index=index, type="logs", logs=output.logs)
+    image = DeltaImage(file_id=output.image.file_id)
+    return DeltaCodeInterpreterOutputImage(index=index, type="image", image=image)
+
+
+def _step_end_event(step: RunStep) -> AssistantStreamEvent:
+    """The legacy event announcing a step that has ended."""
+    if step.status == "completed":
+        return ThreadRunStepCompleted(event="thread.run.step.completed", data=step)
+    if step.status == "cancelled":
+        return ThreadRunStepCancelled(event="thread.run.step.cancelled", data=step)
+    return ThreadRunStepFailed(event="thread.run.step.failed", data=step)
 
 
 def _call_key(item: ResponseFunctionToolCall) -> str:

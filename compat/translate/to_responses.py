@@ -17,6 +17,11 @@ Rules:
 - ``file_search`` takes ``vector_store_ids`` from the assistant's and the thread's ``tool_resources``, and
   keeps ``max_num_results`` and ``ranking_options`` (``ranker``, ``score_threshold``);
   ``code_interpreter`` gets an ``auto`` container with the ``file_ids`` of both.
+- ``include`` asks for what the legacy steps show of the built-in calls: ``file_search_call.results``
+  whenever ``file_search`` is sent (legacy steps always listed the results, with their content only
+  when the legacy ``include`` asked for it: ``from_responses`` leaves it out otherwise), and
+  ``code_interpreter_call.outputs`` whenever ``code_interpreter`` is sent (legacy steps always had the
+  outputs; Responses answers ``null`` without it).
 - ``tool_choice``: ``auto`` / ``none`` / ``required`` as they are; ``{"type": "function", "function":
   {"name"}}`` → ``{"type": "function", "name"}``; ``{"type": "file_search"}`` and
   ``{"type": "code_interpreter"}`` as hosted tool choices.
@@ -36,6 +41,7 @@ from openai.types.beta.threads import Run
 __all__ = [
     "response_format_to_text",
     "run_to_response_params",
+    "response_includes",
     "tool_choice_to_response",
     "tool_outputs_to_items",
     "tool_to_response_tool",
@@ -45,6 +51,8 @@ JSON = dict[str, Any]
 
 MIN_OUTPUT_TOKENS = 16
 """The smallest ``max_output_tokens`` the Responses API accepts."""
+
+_INCLUDES = {"file_search": "file_search_call.results", "code_interpreter": "code_interpreter_call.outputs"}
 
 
 def _ids(resources: Sequence[Mapping[str, Any] | None], tool: str, key: str) -> list[str]:
@@ -78,6 +86,12 @@ def tool_to_response_tool(tool: AssistantTool, *, tool_resources: Sequence[Mappi
         return out
     file_ids = _ids(tool_resources, "code_interpreter", "file_ids")
     return {"type": "code_interpreter", "container": {"type": "auto", "file_ids": file_ids}}
+
+
+def response_includes(tools: Sequence[AssistantTool]) -> list[str]:
+    """The Responses ``include`` values the run's built-in tools need (see the module rules)."""
+    kinds = {tool.type for tool in tools}
+    return [value for kind, value in _INCLUDES.items() if kind in kinds]
 
 
 def tool_choice_to_response(tool_choice: Any) -> Any:
@@ -132,6 +146,7 @@ def run_to_response_params(
     if run.tools:
         params["tools"] = [tool_to_response_tool(t, tool_resources=tool_resources) for t in run.tools]
         params["parallel_tool_calls"] = run.parallel_tool_calls
+        _optional(params, "include", response_includes(run.tools) or None)
     if run.tool_choice is not None and run.tool_choice != "auto":
         params["tool_choice"] = tool_choice_to_response(_plain(run.tool_choice))
     # 1.0 is the default of both APIs; sending it would be refused by reasoning models.

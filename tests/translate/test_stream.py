@@ -992,6 +992,8 @@ def test_every_sdk_event_type_is_handled_or_listed() -> None:
         "response.refusal.delta",
         "response.output_text.annotation.added",
         "response.function_call_arguments.delta",
+        "response.code_interpreter_call_code.delta",
+        "response.code_interpreter_call_code.done",
         "response.completed",
         "response.failed",
         "response.incomplete",
