@@ -494,6 +494,12 @@ def tool_resources(value: object, param: str, args: Mapping[str, Any] | None = N
         _ids(section.get("vector_store_ids"), f"{at}.vector_store_ids", max_items=1)
         if section.get("vector_stores") is not None:
             _inline_vector_stores(section["vector_stores"], f"{at}.vector_stores")
+            if section.get("vector_store_ids") and section["vector_stores"]:
+                raise bad_request(
+                    f"Invalid '{at}': there can be a maximum of 1 vector store; give either 'vector_store_ids' "
+                    "or 'vector_stores', not both.",
+                    param=f"{at}.vector_stores",
+                )
     _readable(value, param)
 
 

@@ -175,21 +175,26 @@ def test_bad_messages_send_and_store_nothing(
 
 
 @pytest.mark.parametrize(
-    ("vector_stores", "param"),
+    ("file_search", "param"),
     [
-        ([{"file_ids": ["f"]}, {"file_ids": ["g"]}], "tool_resources.file_search.vector_stores"),
-        ([{"file_ids": ["f"], "name": "x"}], "tool_resources.file_search.vector_stores[0].name"),
+        ({"vector_stores": [{"file_ids": ["f"]}, {"file_ids": ["g"]}]}, "tool_resources.file_search.vector_stores"),
+        ({"vector_stores": [{"file_ids": ["f"], "name": "x"}]}, "tool_resources.file_search.vector_stores[0].name"),
         (
-            [{"chunking_strategy": {"type": "static", "static": {"max_chunk_size_tokens": 50}}}],
+            {"vector_stores": [{"chunking_strategy": {"type": "static", "static": {"max_chunk_size_tokens": 50}}}]},
             "tool_resources.file_search.vector_stores[0].chunking_strategy.static.max_chunk_size_tokens",
+        ),
+        # one vector store at most, given or made
+        (
+            {"vector_store_ids": ["vs_1"], "vector_stores": [{"file_ids": ["f"]}]},
+            "tool_resources.file_search.vector_stores",
         ),
     ],
 )
 def test_bad_inline_vector_stores_send_nothing(
-    client: OpenAI, emulator: Emulator, vector_stores: list[Any], param: str
+    client: OpenAI, emulator: Emulator, file_search: dict[str, Any], param: str
 ) -> None:
     with pytest.raises(openai.BadRequestError) as caught:
-        client.beta.threads.create(tool_resources={"file_search": {"vector_stores": vector_stores}})
+        client.beta.threads.create(tool_resources={"file_search": file_search})
     assert caught.value.param == param
     assert emulator.requests == []
 
