@@ -133,7 +133,7 @@ from openai.types.responses.response_output_text import (
     AnnotationFileCitation,
     AnnotationFilePath,
 )
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 __all__ = [
     "DEFAULT_RANKING_OPTIONS",
@@ -156,6 +156,7 @@ __all__ = [
     "message_creation_step",
     "message_incomplete_reason",
     "message_step_status",
+    "output_text_annotation",
     "output_message_to_message",
     "output_text_to_blocks",
     "output_text_to_content",
@@ -308,6 +309,19 @@ class ShownImage:
 
 LegacyAnnotation: TypeAlias = FileCitationAnnotation | FilePathAnnotation | ShownImage | None
 """The legacy form of one Responses annotation (``None``: it has none)."""
+
+
+_ANNOTATION = TypeAdapter[ResponseAnnotation](ResponseAnnotation)
+
+
+def output_text_annotation(annotation: BaseModel) -> ResponseAnnotation | None:
+    """A streamed annotation (the SDK gives the stream event its own annotation classes) as the
+    annotation of an ``output_text`` part; ``None``, logged, for one that is not."""
+    try:
+        return _ANNOTATION.validate_python(annotation.model_dump(mode="json"))
+    except ValidationError:
+        logger.warning("skipping an annotation of unknown form: %r", annotation)
+        return None
 
 
 def citation_marker(*, ordinal: int, filename: str | None) -> str:

@@ -652,10 +652,11 @@ class RunStreamState:
         """The legacy form of the annotation (``from_responses.legacy_annotations``): a citation's marker
         with its annotation, a ``file_path`` annotation, or an ``image_file`` block after the part."""
         part = self._part(event.item_id, event.content_index)
-        if not isinstance(part, ResponseOutputText) or event.annotation is None:
+        added = from_responses.output_text_annotation(event.annotation) if event.annotation is not None else None
+        if not isinstance(part, ResponseOutputText) or added is None:
             return []
         self._fold_text()
-        part.annotations = [*part.annotations, event.annotation]  # pyright: ignore[reportAttributeAccessIssue]
+        part.annotations = [*part.annotations, added]
         converted = from_responses.legacy_annotations(part)
         legacy = converted[-1]
         if legacy is None:
