@@ -9,10 +9,10 @@ Rules for the built-in tool calls of a turn (played against the emulator's ``Lib
   ``max_num_results`` (unknown vector stores find nothing, as an empty one would);
 - a ``code_interpreter_call`` runs in the container of the request's ``code_interpreter`` tool: a ``cntr_`` id
   (which must exist: a 400 naming ``tools[i].container`` otherwise) or ``{"type": "auto", "file_ids"}``, for
-  which one container per response is created with copies of those files when the first call runs (without
-  the tool, an empty one); its ``outputs`` (the image as a ``data:`` URL, then the logs) are sent only when
-  ``include`` has ``code_interpreter_call.outputs``, else ``null``; the image and the written files are added
-  to the container;
+  which one container per response is created with copies of those files when the first call runs (an
+  unknown file id fails the request with the library's 404; without the tool, an empty container is used);
+  its ``outputs`` (the image as a ``data:`` URL, then the logs) are sent only when ``include`` has
+  ``code_interpreter_call.outputs``, else ``null``; the image and the written files are added to the container;
 - the turn's last message carries the citations, in this order: ``file_citation`` (``file_id``,
   ``filename``, ``index``, no marker in the text) by index, then ``container_file_citation`` with an empty
   span at 0 for a shown image, then one per written file over its ``sandbox:/mnt/data/<filename>`` link

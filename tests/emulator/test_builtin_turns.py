@@ -330,6 +330,25 @@ def test_container_of_the_tool_must_exist(client: openai.OpenAI, emulator: Emula
     assert emulator.pending_turns == 1  # the request was rejected before a turn was played
 
 
+def test_auto_container_with_an_unknown_file_fails_when_code_runs(client: openai.OpenAI, emulator: Emulator) -> None:
+    tools: Any = [{"type": "code_interpreter", "container": {"type": "auto", "file_ids": ["file-nope"]}}]
+    assert client.responses.create(model="gpt-4o-mini", input="Hello", tools=tools).output_text == "You said: Hello"
+    emulator.queue(Turn.code_interpreter(code="1", answer="1"))
+    with pytest.raises(openai.NotFoundError, match="No such File object: file-nope"):
+        client.responses.create(model="gpt-4o-mini", input="x", tools=tools)
+
+
+def test_code_interpreter_tool_needs_a_container(client: openai.OpenAI) -> None:
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.responses.create(model="gpt-4o-mini", input="x", tools=[{"type": "code_interpreter"}])  # type: ignore[typeddict-item]
+    assert caught.value.body == {
+        "message": "Missing required parameter: 'tools[0].container'.",
+        "type": "invalid_request_error",
+        "param": "tools[0].container",
+        "code": "missing_required_parameter",
+    }
+
+
 def test_code_interpreter_stream(client: openai.OpenAI, emulator: Emulator) -> None:
     emulator.queue(
         Turn.code_interpreter(
