@@ -16,6 +16,7 @@ from .doctor import Options, diagnose, failed, format_table
 from .emulator import ScriptError
 
 if TYPE_CHECKING:
+    from ._client import OpenAI
     from .check import Finding
 
 
@@ -41,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     _serve_parser(commands)
     _check_parser(commands)
     _doctor_parser(commands)
+    _import_parser(commands)
     return parser
 
 
@@ -203,6 +205,91 @@ def _doctor(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     return 1 if failed(checks) else 0
 
 
+def _import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    importer = commands.add_parser(
+        "import",
+        help="bring saved legacy assistants, threads, messages, runs and steps back, with their ids",
+        description=(
+            "Import legacy Assistants objects saved as JSON or JSONL (objects as the API returned them, list "
+            "pages of them, or assistants-thread-export/v1 files; directories are read recursively): assistants "
+            "into the store, each thread into a new conversation with its messages, runs and steps as history. "
+            "Their old ids keep working on every legacy method. A journal in the store makes it safe to run "
+            "again: nothing is imported twice, and an interrupted import resumes. Exit status 1 when something "
+            "failed, 2 when nothing could be started."
+        ),
+    )
+    importer.add_argument("paths", nargs="+", metavar="PATH", help="JSON or JSONL files, or directories of them")
+    importer.add_argument(
+        "--store", metavar="URL", help="the state store (default: $COMPAT_STORE_URL or the default SQLite file)"
+    )
+    importer.add_argument("--tenant", metavar="NAME", help="the tenant to import into (default: $COMPAT_TENANT)")
+    importer.add_argument(
+        "--upstream", metavar="URL", help="the API to write to (default: $OPENAI_BASE_URL or https://api.openai.com/v1)"
+    )
+    importer.add_argument(
+        "--dry-run", action="store_true", help="read and validate, report what would be imported, write nothing"
+    )
+    importer.add_argument("--quiet", action="store_true", help="no progress line")
+
+
+class _ProgressLine:
+    """``import: 12/40 objects`` on stderr, rewritten in place; silent when stderr is not a terminal."""
+
+    def __init__(self, *, quiet: bool) -> None:
+        self.shown = not quiet and sys.stderr.isatty()
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.shown:
+            print(f"\rimport: {done}/{total} objects", end="", file=sys.stderr, flush=True)
+            self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            print(file=sys.stderr)
+
+
+def _counts(counter: Counter[str]) -> str:
+    from .importer import KINDS
+
+    return ", ".join(_plural(counter[kind], kind) for kind in KINDS)
+
+
+def _import(args: argparse.Namespace) -> int:
+    import openai
+
+    from .importer import import_saved, read_paths
+
+    saved, bad_files = read_paths([Path(path) for path in args.paths])
+    for bad in bad_files:
+        print(f"assistants-compat import: {bad}", file=sys.stderr)
+    try:
+        client = _import_client(store=args.store, tenant=args.tenant, upstream=args.upstream)
+    except openai.OpenAIError as error:
+        print(f"assistants-compat import: {error}", file=sys.stderr)
+        return 2
+    progress = _ProgressLine(quiet=args.quiet)
+    with client:
+        try:
+            report = import_saved(client, saved, dry_run=args.dry_run, progress=progress)
+        finally:
+            progress.close()
+    print(f"{'would import' if report.dry_run else 'imported'}: {_counts(report.imported)}")
+    print(f"skipped (imported before): {_counts(report.skipped)}")
+    failures = [str(bad) for bad in bad_files] + report.failures
+    print(f"failed: {_counts(report.failed)}, {_plural(len(bad_files), 'bad file')}")
+    for reason in failures:
+        print(f"  {reason}")
+    return 1 if failures else 0
+
+
+def _import_client(*, store: str | None, tenant: str | None, upstream: str | None) -> OpenAI:
+    """The client an import writes with: the upstream (else ``OPENAI_BASE_URL``), the store and the tenant."""
+    from . import OpenAI
+
+    return OpenAI(store=store, tenant=tenant, base_url=upstream or None)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the chosen command; returns the exit status."""
     parser = _parser()
@@ -213,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
         return _check(args)
     if args.command == "doctor":
         return _doctor(parser, args)
+    if args.command == "import":
+        return _import(args)
     if args.command != "demo":
         parser.print_help()
         return 2
