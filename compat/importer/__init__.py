@@ -171,7 +171,7 @@ def import_saved(client: OpenAI, saved: Saved, *, dry_run: bool = False, progres
     def advance(count: int) -> None:
         nonlocal done
         done += count
-        if progress is not None:
+        if progress is not None and count:
             progress(min(done, total), total)
 
     report.imported["assistant"] += len(assistants)

@@ -27,6 +27,7 @@ from typing import Any, cast
 
 import openai
 from openai.types.beta import Thread
+from openai.types.beta.threads import Message
 from pydantic import BaseModel
 
 from .._context import Context
@@ -114,7 +115,7 @@ def _resolving(operation: Operation, context: Context, args: Mapping[str, Any]) 
         result = yield from _relay(operation(context, given), aliases)
     except (openai.NotFoundError, openai.BadRequestError) as error:
         raise _renamed_error(error, aliases) from error
-    unknown = [name for name in _id_values(result) if name not in aliases.back]
+    unknown = [name for name in _message_ids(result) if name not in aliases.back]
     if unknown:
         more = yield from local(lambda: _legacy_messages(context.store, unknown))
         aliases = aliases.with_back(more)
@@ -141,21 +142,21 @@ def _relay(op: Op[Any], aliases: Aliases) -> Op[Any]:
             result, error = None, exc
 
 
-def _id_values(value: object) -> Iterable[str]:
-    """The strings in the id fields of a result (its models, a list page's models)."""
+def _message_ids(value: object) -> Iterable[str]:
+    """The message ids a result names: its messages' ids and every ``message_id`` (a step's message)."""
     if isinstance(value, Listing):
         for item in cast("Listing[Any]", value).data:
-            yield from _id_values(item)
+            yield from _message_ids(item)
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
             item = getattr(value, name)
-            if name in _ID_FIELDS and isinstance(item, str):
+            if isinstance(item, str) and (name == "message_id" or (name == "id" and isinstance(value, Message))):
                 yield item
             elif isinstance(item, (BaseModel, list)):
-                yield from _id_values(cast(object, item))
+                yield from _message_ids(cast(object, item))
     elif isinstance(value, list):
         for item in cast("list[object]", value):
-            yield from _id_values(item)
+            yield from _message_ids(item)
 
 
 def renamed(value: Any, aliases: Aliases) -> Any:

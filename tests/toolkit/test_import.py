@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from compat.cli import main
 from compat.emulator import AsyncEmulatorTransport, Emulator, EmulatorTransport, counter_ids, fixed_clock, serve
 from compat.emulator._emulator import RecordedRequest
 from compat.importer import EXPORT_FORMAT, Report, import_saved, read_paths
+from compat.ops import _aliases
 from compat.store import Store, open_store
 from compat.translate.legacy import legacy_run
 
@@ -428,6 +429,39 @@ def test_update_and_delete_the_old_thread(client: OpenAI, tmp_path: Path) -> Non
         "param": None,
         "code": None,
     }
+
+
+def test_ids_the_conversations_api_made_cost_no_look_up(
+    client: OpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_dir(client, write_saved(tmp_path / "saved"))
+    looked_up: list[list[str]] = []
+    resolve = _aliases.resolve
+
+    def counting(store: Store, ids: Iterable[str], thread_id: str) -> _aliases.Aliases | None:
+        looked_up.append(list(ids))
+        return resolve(store, ids, thread_id)
+
+    monkeypatch.setattr(_aliases, "resolve", counting)
+    threads = client.beta.threads
+    thread = threads.create(messages=[{"role": "user", "content": "Hello"}])
+    threads.messages.list(thread.id)
+    threads.runs.create_and_poll(thread_id=thread.id, assistant_id=ASSISTANT)
+    assert looked_up == []
+
+    with pytest.raises(openai.NotFoundError):
+        threads.messages.list("thread_neverImported", after="msg_x")
+    threads.messages.list(THREAD, after=msg_id(3), limit=1)
+    assert looked_up == [["thread_neverImported", "msg_x"], [THREAD, msg_id(3)]]
+
+
+def test_progress_counts_every_object(client: OpenAI, tmp_path: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    saved, _ = read_paths([write_saved(tmp_path / "saved")])
+
+    import_saved(client, saved, progress=lambda done, total: seen.append((done, total)))
+
+    assert seen == [(1, 50), (21, 50), (41, 50), (46, 50), (50, 50)]
 
 
 def test_a_second_import_sends_nothing(client: OpenAI, emulator: Emulator, tmp_path: Path) -> None:
