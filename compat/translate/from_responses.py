@@ -329,13 +329,15 @@ def citation_marker(*, ordinal: int, filename: str | None) -> str:
     return f"【4:{ordinal}†{filename or 'source'}】"
 
 
-def _markers(annotations: Sequence[ResponseAnnotation]) -> list[tuple[int, str] | None]:
-    """``(index, marker)`` of every ``file_citation``, aligned with ``annotations``."""
+def _markers(part: ResponseOutputText) -> list[tuple[int, str] | None]:
+    """``(index, marker)`` of every ``file_citation`` of the part (the index kept within its text),
+    aligned with its annotations."""
     markers: list[tuple[int, str] | None] = []
     ordinal = 0
-    for annotation in annotations:
+    for annotation in part.annotations:
         if isinstance(annotation, AnnotationFileCitation):
-            markers.append((annotation.index, citation_marker(ordinal=ordinal, filename=annotation.filename)))
+            index = min(max(annotation.index, 0), len(part.text))
+            markers.append((index, citation_marker(ordinal=ordinal, filename=annotation.filename)))
             ordinal += 1
         else:
             markers.append(None)
@@ -361,9 +363,7 @@ def _citation_start(markers: Sequence[tuple[int, str] | None], order: int) -> in
 
 def text_with_markers(part: ResponseOutputText) -> str:
     """The part's text with the marker of each ``file_citation`` at its index."""
-    inserted = sorted(
-        ((min(max(m[0], 0), len(part.text)), order, m[1]) for order, m in enumerate(_markers(part.annotations)) if m),
-    )
+    inserted = sorted((m[0], order, m[1]) for order, m in enumerate(_markers(part)) if m is not None)
     pieces: list[str] = []
     at = 0
     for index, _, marker in inserted:
@@ -377,7 +377,7 @@ def legacy_annotations(part: ResponseOutputText, *, text: str | None = None) -> 
     """The legacy form of each annotation of ``part``, aligned with ``part.annotations``; ``text`` is
     :func:`text_with_markers` of the part when the caller has it."""
     marked = text_with_markers(part) if text is None else text
-    markers = _markers(part.annotations)
+    markers = _markers(part)
     out: list[LegacyAnnotation] = []
     for order, annotation in enumerate(part.annotations):
         mark = markers[order]

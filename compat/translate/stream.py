@@ -12,10 +12,15 @@ Rules:
   ``in_progress`` message with no content).
 - ``response.output_text.delta`` → ``thread.message.delta`` with a ``text`` block at the part's
   ``content_index``; the first delta of a part also carries ``annotations: []``, as the legacy API did.
-  ``response.refusal.delta`` → a ``refusal`` block. ``response.output_text.annotation.added`` → a
-  ``text`` block with one annotation delta (``from_responses`` rules: ``file_citation`` and
-  ``file_path`` only; the others are dropped). A part that gets no delta is announced with an empty
-  block before a later part of the same message, so that content indexes stay dense for clients.
+  ``response.refusal.delta`` → a ``refusal`` block. ``response.output_text.annotation.added`` → its
+  legacy form (``from_responses.legacy_annotations``): a ``file_citation`` is a ``text`` delta whose
+  ``value`` is the citation's marker with the annotation (``file_citation.quote: ""``), as the legacy
+  API streamed it; the marker goes where the stream is, which is the citation's ``index`` in every
+  recorded stream (the annotation comes when the text reaches it). A spanned ``container_file_citation``
+  is a ``file_path`` annotation delta; an empty-span one an ``image_file`` block after the part's
+  blocks; ``url_citation`` is dropped. A part that gets no delta is announced with an empty block before
+  a later part of the same message, so that content indexes stay dense for clients; a part's legacy
+  index counts the image blocks of the parts before it.
 - ``message`` item done → ``thread.message.completed``, the message built by
   ``from_responses.output_message_to_message`` from the done item. An item done ``incomplete`` is closed
   by the terminal event (``thread.message.incomplete``), which carries the reason
@@ -25,12 +30,23 @@ Rules:
   adds a ``thread.run.step.delta`` announcing it (``index``, ``id`` = ``call_id``, ``name``,
   ``arguments: ""``, ``output: null``) and every ``response.function_call_arguments.delta`` a step
   delta with the argument fragment.
+- A ``file_search_call`` or ``code_interpreter_call`` item added opens its own ``tool_calls`` step
+  (``thread.run.step.created`` with no tool calls, ``thread.run.step.in_progress``) and announces the
+  call in a step delta (``index: 0``, ``id`` = item id; ``file_search: {ranking_options, results: []}``
+  or ``code_interpreter: {input: "", outputs: []}``). ``response.code_interpreter_call_code.delta`` →
+  a step delta with the ``input`` fragment (``.done`` sends what the deltas did not carry). The item
+  done → one step delta with the code interpreter ``outputs`` (when there are any), then
+  ``thread.run.step.completed`` (``failed`` for a failed call) with the whole call (file search results
+  as ``include`` says). A code interpreter call with ``image`` outputs ends with the response instead:
+  the images' file ids come from the message that cites them. ``response.file_search_call.*`` and
+  ``response.code_interpreter_call.*`` add nothing to these events.
 - The terminal event (``response.completed`` / ``failed`` / ``incomplete``) closes what is still open:
-  incomplete messages and messages that never got their ``output_item.done``, then every message step
+  incomplete messages and items that never got their ``output_item.done``, then every message step
   (``thread.run.step.completed``, also for an ``incomplete`` response, or ``thread.run.step.failed``
-  when it failed or was cancelled: ``from_responses.message_step_status``; the first step of the
-  response carries its usage). A ``tool_calls`` step stays ``in_progress`` until its outputs are
-  submitted, so it gets no event here. Then the run event built by
+  when it failed or was cancelled: ``from_responses.message_step_status``) and every built-in step still
+  open. The response's usage goes on the step ``from_responses.usage_step_id`` names (a built-in step
+  that ended earlier gets it in its final snapshot only). A function ``tool_calls`` step stays
+  ``in_progress`` until its outputs are submitted, so it gets no event here. Then the run event built by
   ``from_responses.response_to_run``: ``thread.run.requires_action`` | ``completed`` | ``incomplete`` |
   ``failed`` | ``cancelled``; a failed run is followed by a legacy ``error`` event.
 - A stream ``error`` event ends the run at once as failed (``last_error`` from the error) with the same
@@ -600,8 +616,12 @@ class RunStreamState:
         images: Mapping[str, Sequence[str]] | None = None,
         usage: RunUsage | None = None,
     ) -> RunStep:
+        if images is None:
+            # the images cited so far (a step still open is read before its message has them all)
+            known: list[ResponseOutputItem] = [b.item for b in self._builtins.values()]
+            images = from_responses.code_interpreter_images([*known, *self._items.values()])
         call = from_responses.legacy_builtin_call(
-            item=builtin.item, run=self._run_before, include=self._include, images=images or {}
+            item=builtin.item, run=self._run_before, include=self._include, images=images
         )
         return from_responses.builtin_call_step(
             step_id=builtin.step_id,
