@@ -534,3 +534,64 @@ def test_code_interpreter_deltas_have_the_shape_of_the_legacy_ones() -> None:
 
     assert kinds(ours) == kinds(theirs)
     assert theirs[-1]["code_interpreter"]["outputs"][0]["type"] == ours[-1]["code_interpreter"]["outputs"][0]["type"]
+
+
+def test_a_part_after_a_shown_image_takes_the_next_index() -> None:
+    """An image shown by the first part is the block after it; the next part's blocks come after that."""
+    image = {
+        "type": "container_file_citation",
+        "container_id": "cntr_1",
+        "file_id": "cfile_1",
+        "filename": "cfile_1.png",
+        "start_index": 0,
+        "end_index": 0,
+    }
+    first = {"type": "output_text", "text": "A chart:", "annotations": [image], "logprobs": []}
+    second = {"type": "output_text", "text": "done", "annotations": [], "logprobs": []}
+    item = {"id": "msg_1", "type": "message", "role": "assistant", "status": "completed", "content": [first, second]}
+    opened = {**item, "status": "in_progress", "content": []}
+    response = {
+        "id": "resp_1",
+        "object": "response",
+        "created_at": 1,
+        "status": "completed",
+        "model": "gpt-4o",
+        "output": [item],
+        "parallel_tool_calls": True,
+        "tool_choice": "auto",
+        "tools": [],
+    }
+    where = {"item_id": "msg_1", "output_index": 0}
+    empty = {"type": "output_text", "text": "", "annotations": [], "logprobs": []}
+    payloads: list[dict[str, Any]] = [
+        {"type": "response.output_item.added", "output_index": 0, "item": opened},
+        {"type": "response.content_part.added", **where, "content_index": 0, "part": empty},
+        {"type": "response.output_text.delta", **where, "content_index": 0, "delta": "A chart:"},
+        {
+            "type": "response.output_text.annotation.added",
+            **where,
+            "content_index": 0,
+            "annotation_index": 0,
+            "annotation": image,
+        },
+        {"type": "response.content_part.added", **where, "content_index": 1, "part": empty},
+        {"type": "response.output_text.delta", **where, "content_index": 1, "delta": "done"},
+        {"type": "response.output_item.done", "output_index": 0, "item": item},
+        {"type": "response.completed", "response": response},
+    ]
+    state, legacy = translate(to_events([{**p, "sequence_number": n} for n, p in enumerate(payloads)]))
+
+    deltas = [
+        e.data.delta.model_dump(exclude_unset=True)["content"] for e in legacy if e.event == "thread.message.delta"
+    ]
+    assert deltas == [
+        [{"index": 0, "type": "text", "text": {"value": "A chart:", "annotations": []}}],
+        [{"index": 1, "type": "image_file", "image_file": {"file_id": "cfile_1"}}],
+        [{"index": 2, "type": "text", "text": {"value": "done", "annotations": []}}],
+    ]
+    [message] = state.messages
+    assert [block.model_dump(exclude_none=True) for block in message.content] == [
+        {"type": "text", "text": {"value": "A chart:", "annotations": []}},
+        {"type": "image_file", "image_file": {"file_id": "cfile_1"}},
+        {"type": "text", "text": {"value": "done", "annotations": []}},
+    ]
