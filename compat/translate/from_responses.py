@@ -28,7 +28,7 @@ Rules:
     replacing ``annotation.text`` in the text finds it. ``n`` counts the part's citations from 0, so
     every marker of a part is distinct; ``4`` and the shape are those of the recorded legacy markers
     (``【4:0†favorite_foods.txt】``, openai-dotnet ``FileSearchWorks`` / ``FileSearchStreamingWorks``);
-    a citation without a file name reads ``source``, as legacy markers did before they named files.
+    a citation without a file name reads ``source`` (the older legacy form, not in the recordings).
     Several markers at one index go in annotation order.
   - ``container_file_citation`` with a span (a file the code wrote, cited as
     ``sandbox:/mnt/data/x.csv``) → ``file_path`` with the span's text; with an empty span (a chart the
