@@ -16,7 +16,6 @@ from .doctor import Options, diagnose, failed, format_table
 from .emulator import ScriptError
 
 if TYPE_CHECKING:
-    from ._client import OpenAI
     from .check import Finding
 
 
@@ -256,38 +255,39 @@ def _counts(counter: Counter[str]) -> str:
 
 
 def _import(args: argparse.Namespace) -> int:
+    import sqlite3
+
     import openai
 
+    from . import OpenAI
     from .importer import import_saved, read_paths
+    from .store import open_store
 
     saved, bad_files = read_paths([Path(path) for path in args.paths])
     for bad in bad_files:
         print(f"assistants-compat import: {bad}", file=sys.stderr)
     try:
-        client = _import_client(store=args.store, tenant=args.tenant, upstream=args.upstream)
+        store = open_store(args.store)
+    except (ValueError, OSError, sqlite3.Error) as error:
+        print(f"assistants-compat import: cannot open the store: {error}", file=sys.stderr)
+        return 2
+    progress = _ProgressLine(quiet=args.quiet)
+    try:
+        with OpenAI(store=store, tenant=args.tenant, base_url=args.upstream or None) as client:
+            report = import_saved(client, saved, dry_run=args.dry_run, progress=progress)
     except openai.OpenAIError as error:
         print(f"assistants-compat import: {error}", file=sys.stderr)
         return 2
-    progress = _ProgressLine(quiet=args.quiet)
-    with client:
-        try:
-            report = import_saved(client, saved, dry_run=args.dry_run, progress=progress)
-        finally:
-            progress.close()
+    finally:
+        progress.close()
+        store.close()
     print(f"{'would import' if report.dry_run else 'imported'}: {_counts(report.imported)}")
     print(f"skipped (imported before): {_counts(report.skipped)}")
-    failures = [str(bad) for bad in bad_files] + report.failures
     print(f"failed: {_counts(report.failed)}, {_plural(len(bad_files), 'bad file')}")
+    failures = [str(bad) for bad in bad_files] + report.failures
     for reason in failures:
         print(f"  {reason}")
     return 1 if failures else 0
-
-
-def _import_client(*, store: str | None, tenant: str | None, upstream: str | None) -> OpenAI:
-    """The client an import writes with: the upstream (else ``OPENAI_BASE_URL``), the store and the tenant."""
-    from . import OpenAI
-
-    return OpenAI(store=store, tenant=tenant, base_url=upstream or None)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,11 +34,20 @@ from openai.types.conversations import ConversationItem, ConversationItemList
 from .._context import Context
 from .._effects import Op, call, local, write
 from ..store import Store, StoredRecord
-from ..store.records import FINAL, AliasRecord, AssistantRecord, MessageRecord, RunRecord, StepRecord, ThreadRecord
+from ..store.records import (
+    FINAL,
+    AliasedObject,
+    AliasRecord,
+    AssistantRecord,
+    MessageRecord,
+    RunRecord,
+    StepRecord,
+    ThreadRecord,
+)
 from ..translate.to_conversations import MAX_ITEMS_PER_CALL
 from ._read import Item
 
-__all__ = ["ThreadPlan", "import_assistants", "import_thread", "journal"]
+__all__ = ["ImportFailed", "ThreadPlan", "import_assistants", "import_thread", "journal"]
 
 _LOOKUP_BATCH = 500
 _ITEMS_PAGE = 100
@@ -86,7 +95,7 @@ def import_assistants(store: Store, assistants: Sequence[Assistant]) -> None:
     store.put_many(rows)
 
 
-def _entry(kind: Any, legacy_id: str, created_at: int, thread_id: str = "") -> AliasRecord:
+def _entry(kind: AliasedObject, legacy_id: str, created_at: int, thread_id: str = "") -> AliasRecord:
     return AliasRecord(object=kind, legacy_id=legacy_id, new_id=legacy_id, thread_id=thread_id, created_at=created_at)
 
 

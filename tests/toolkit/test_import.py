@@ -650,3 +650,27 @@ def _is_legacy(body: dict[str, Any]) -> bool:
     if body.get("object") == "list":
         return bool(body["data"]) and all(isinstance(b, dict) and b.get("object") in kinds for b in body["data"])
     return body.get("object") in kinds
+
+
+def test_the_command_line_stops_without_a_key_or_a_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "COMPAT_STORE_URL", "COMPAT_TENANT"):
+        monkeypatch.delenv(name, raising=False)
+    directory = write_saved(tmp_path / "saved")
+    store_url = f"sqlite:///{tmp_path / 'cli.db'}"
+
+    no_key = main(["import", str(directory), "--store", store_url, "--quiet"])
+    no_key_err = capsys.readouterr().err
+    no_store = main(["import", str(directory), "--store", "mysql://db/compat"])
+    no_store_err = capsys.readouterr().err
+
+    assert (no_key, no_store) == (2, 2)
+    assert no_key_err == (
+        "assistants-compat import: Missing credentials. Please pass an `api_key`, `workload_identity`, "
+        "`admin_api_key`, or set the `OPENAI_API_KEY` or `OPENAI_ADMIN_KEY` environment variable.\n"
+    )
+    assert no_store_err == (
+        "assistants-compat import: cannot open the store: unsupported store URL 'mysql://db/compat': "
+        "use sqlite:///path/state.db or postgresql://...\n"
+    )
