@@ -8,7 +8,7 @@ Rules:
 - a document is a legacy object recognised by its ``object`` field (``assistant``, ``thread``,
   ``thread.message``, ``thread.run``, ``thread.run.step``), a list page of them (``{"object": "list",
   "data": [...]}``), a JSON array of them, or a thread export (:data:`EXPORT_FORMAT`, see
-  :func:`export_objects`);
+  :data:`EXPORT_FORMAT`);
 - every object is validated with the SDK's own type (``openai.types.beta...``), and every message turned into
   its conversation item (:func:`message_to_item`) now, so that a file either reads completely or not at all;
   a message without ``status`` (the API stopped sending it) is ``completed``;
@@ -124,7 +124,7 @@ def _read_document(saved: Saved, path: Path, document: object, where: str) -> No
         return
     data = _mapping(path, document, where)
     if data.get("format") == EXPORT_FORMAT:
-        for key, value in export_objects(path, data, where):
+        for key, value in _export_objects(path, data, where):
             _read_object(saved, path, value, key)
         return
     if data.get("object") == "list":
@@ -137,7 +137,7 @@ def _read_document(saved: Saved, path: Path, document: object, where: str) -> No
     _read_object(saved, path, data, where)
 
 
-def export_objects(path: Path, data: Mapping[str, Any], where: str) -> Iterator[tuple[str, object]]:
+def _export_objects(path: Path, data: Mapping[str, Any], where: str) -> Iterator[tuple[str, object]]:
     """The objects of a thread export, each with its JSON path; the export's lists must name its thread."""
     unknown = sorted(set(data) - {"format", "thread", *_EXPORT_LISTS})
     if unknown:

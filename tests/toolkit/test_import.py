@@ -366,6 +366,7 @@ def test_old_ids_resolve_on_every_method(client: OpenAI, tmp_path: Path) -> None
     steps = [RunStep.model_validate(step) for step in saved_steps()]
     assert threads.runs.steps.list(RUN, thread_id=THREAD, order="asc").data == steps
     assert threads.runs.steps.retrieve(steps[1].id, thread_id=THREAD, run_id=RUN) == steps[1]
+    assert threads.with_raw_response.retrieve(THREAD).parse() == expected_thread()
     with pytest.raises(openai.NotFoundError) as missing:
         threads.messages.retrieve("msg_unknown", thread_id=THREAD)
     assert missing.value.body == {
@@ -413,6 +414,24 @@ def test_streamed_events_name_the_old_thread(client: OpenAI, tmp_path: Path) -> 
     thread_ids = {getattr(event.data, "thread_id", None) for event in events} - {None}
     assert thread_ids == {THREAD}
     assert events[-1].event == "thread.run.completed"
+
+
+def test_old_ids_resolve_for_their_tenant_only(
+    client: OpenAI, emulator: Emulator, store: Store, tmp_path: Path
+) -> None:
+    import_dir(client, write_saved(tmp_path / "saved"))
+    other = OpenAI(
+        api_key="sk-another-key",
+        base_url=BASE_URL,
+        max_retries=0,
+        store=store,
+        http_client=httpx2.Client(transport=EmulatorTransport(emulator)),
+    )
+
+    with pytest.raises(openai.NotFoundError) as missing:
+        other.beta.threads.retrieve(THREAD)
+    assert missing.value.body["message"] == f"No thread found with id '{THREAD}'."  # type: ignore[index]
+    assert client.beta.threads.retrieve(THREAD) == expected_thread()
 
 
 def test_update_and_delete_the_old_thread(client: OpenAI, tmp_path: Path) -> None:
