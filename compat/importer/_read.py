@@ -7,8 +7,7 @@ Rules:
 - a JSON file holds one document, a JSONL file one document per non-blank line;
 - a document is a legacy object recognised by its ``object`` field (``assistant``, ``thread``,
   ``thread.message``, ``thread.run``, ``thread.run.step``), a list page of them (``{"object": "list",
-  "data": [...]}``), a JSON array of them, or a thread export (:data:`EXPORT_FORMAT`, see
-  :data:`EXPORT_FORMAT`);
+  "data": [...]}``), a JSON array of them, or a thread export (:data:`EXPORT_FORMAT`);
 - every object is validated with the SDK's own type (``openai.types.beta...``), and every message turned into
   its conversation item (:func:`message_to_item`) now, so that a file either reads completely or not at all;
   a message without ``status`` (the API stopped sending it) is ``completed``;
