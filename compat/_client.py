@@ -19,7 +19,7 @@ from openai._client import (
 )
 from openai._compat import cached_property
 
-from ._context import Context, Opener, tenant_name
+from ._context import Context, Opener, auto_truncation_for, tenant_name
 from .models import ModelMap
 from .resources.beta import AsyncBeta, Beta
 from .resources.files import AsyncFiles, Files
@@ -38,18 +38,19 @@ def _context(
 
     A store handle that is already scoped (``store.for_tenant(...)``) is used as it is.
     """
+    base_url = str(client.base_url)
+    auto_truncation = auto_truncation_for(base_url)
     if isinstance(store, Store) and store.tenant:
-        return Context(store, models=models)
+        return Context(store, models=models, auto_truncation=auto_truncation)
     opener = store if isinstance(store, Opener) else Opener(_open(store))
     api_key, organization, project = client.api_key, client.organization, client.project
-    base_url = str(client.base_url)
 
     def tenant_of(root: Store) -> str:
         return tenant_name(
             root, name=tenant, api_key=api_key, organization=organization, project=project, base_url=base_url
         )
 
-    return Context(opener, tenant=tenant_of, models=models)
+    return Context(opener, tenant=tenant_of, models=models, auto_truncation=auto_truncation)
 
 
 class Settings:

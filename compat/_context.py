@@ -17,6 +17,7 @@ import secrets
 import string
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -108,12 +109,16 @@ class Context:
         clock: Callable[[], int] = now,
         ids: Callable[[str], str] = new_id,
         models: ModelMap | None = None,
+        auto_truncation: bool = True,
     ) -> None:
         """``store`` as given (already scoped, or the only tenant's) unless ``tenant`` names the tenant of
         the store's records: then :attr:`store` is ``store.for_tenant(tenant(store))``. ``models`` maps
-        the model names sent upstream (default: ``COMPAT_MODEL_MAP``, see :mod:`compat.models`)."""
+        the model names sent upstream (default: ``COMPAT_MODEL_MAP``, see :mod:`compat.models`).
+        ``auto_truncation``: runs that set no ``truncation_strategy`` send ``truncation: "auto"``, the
+        legacy default (see :func:`auto_truncation_for`)."""
         self.opener = store if isinstance(store, Opener) else Opener(lambda: store)
         self.models = models if models is not None else ModelMap()
+        self.auto_truncation = auto_truncation
         self.clock = clock
         self.ids = ids
         self._tenant = tenant
@@ -155,3 +160,22 @@ def given(arguments: Mapping[str, Any]) -> dict[str, Any]:
             continue
         out[name] = value
     return out
+
+
+_OPENAI_HOSTS = ("api.openai.com",)
+_AZURE_SUFFIXES = (".openai.azure.com", ".cognitiveservices.azure.com", ".services.ai.azure.com")
+
+
+def auto_truncation_for(base_url: str) -> bool:
+    """Whether runs that set no ``truncation_strategy`` send ``truncation: "auto"`` to ``base_url``.
+
+    The legacy API truncated a long thread by default (``truncation_strategy: auto``); the Responses API's
+    default is to refuse one. OpenAI's and Azure's APIs get ``"auto"`` so long threads keep working; other
+    Responses servers get ``truncation`` only when the run asked for it (some refuse ``"auto"``).
+    ``COMPAT_AUTO_TRUNCATION`` (``1`` / ``0``) decides instead when set.
+    """
+    setting = os.environ.get("COMPAT_AUTO_TRUNCATION", "").strip().lower()
+    if setting:
+        return setting not in ("0", "false", "no", "off")
+    host = (urllib.parse.urlsplit(base_url).hostname or "").lower()
+    return host in _OPENAI_HOSTS or host.endswith(_AZURE_SUFFIXES)

@@ -142,17 +142,6 @@ def _method(method: str, *rows: tuple[str, Handling, str] | tuple[str, Handling,
     return _params(method, *rows, *_REQUEST_OPTIONS)
 
 
-def _empty_only(reason: str) -> Reject:
-    def reject(value: Any) -> str | None:
-        return None if not value else reason
-
-    return reject
-
-
-_INCLUDE = _empty_only(
-    "is not yet supported: file_search result content in run steps needs the file_search tool, not yet emulated"
-)
-
 _RUN_SETTINGS: list[tuple[str, Handling, str] | tuple[str, Handling, str, Reject]] = [
     ("assistant_id", E, "the assistant's stored settings are sent inline on every response"),
     ("additional_instructions", E, "appended to the instructions on a new paragraph, on every response"),
@@ -357,21 +346,26 @@ PARAMETERS: tuple[Parameter, ...] = (
     *_method(
         "runs.create",
         ("thread_id", N, "the conversation id"),
-        ("include", U, "see runs.create", _INCLUDE),
+        (
+            "include",
+            E,
+            "file search results are always asked for (`include: file_search_call.results`); their content is "
+            "shown in the run's streamed steps only when asked, as in the legacy API",
+        ),
         *_RUN_SETTINGS,
         _STREAM,
     ),
     *_method(
         "runs.create_and_poll",
         ("thread_id", N, "the conversation id"),
-        ("include", U, "see runs.create", _INCLUDE),
+        ("include", E, "see runs.create"),
         *_RUN_SETTINGS,
         _POLL,
     ),
     *_method(
         "runs.stream",
         ("thread_id", N, "the conversation id"),
-        ("include", U, "see runs.create", _INCLUDE),
+        ("include", E, "see runs.create"),
         *_RUN_SETTINGS,
         _HANDLER,
     ),
@@ -388,9 +382,14 @@ PARAMETERS: tuple[Parameter, ...] = (
         "steps.retrieve",
         *_RUN_ID,
         ("step_id", E, "a step record in the store"),
-        ("include", U, "see runs.create", _INCLUDE),
+        ("include", E, "the step's file search result content (kept in the store) only when asked"),
     ),
-    *_method("steps.list", *_RUN_ID, *_LIST, ("include", U, "see runs.create", _INCLUDE)),
+    *_method(
+        "steps.list",
+        *_RUN_ID,
+        *_LIST,
+        ("include", E, "the steps' file search result content (kept in the store) only when asked"),
+    ),
     *_method("threads.create_and_run", *_THREAD_AND_RUN, _STREAM),
     *_method("threads.create_and_run_poll", *_THREAD_AND_RUN, _POLL),
     *_method("threads.create_and_run_stream", *_THREAD_AND_RUN, _HANDLER),

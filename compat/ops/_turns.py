@@ -22,6 +22,7 @@ from typing import Any, TypeVar, cast
 import httpx2
 import openai
 from openai._models import construct_type
+from openai.types.beta import AssistantStreamEvent
 from openai.types.beta.threads import Run
 from openai.types.beta.threads.runs import RunStep
 from openai.types.responses import Response, ResponseErrorEvent, ResponseOutputMessage
@@ -88,6 +89,7 @@ def turn_request(
         tool_resources=record.tool_resources,
         reasoning_effort=record.reasoning_effort,
         completion_tokens_used=sum(usage.completion_tokens for usage in record.usages if usage is not None),
+        auto_truncation=record.asked_truncation or context.auto_truncation,
     )
     if isinstance(params.get("model"), str):
         params["model"] = context.models.upstream(params["model"])
@@ -266,13 +268,14 @@ def record_turn(
     )
     if steps is None:
         steps = from_responses.response_to_steps(
-            run=run, response=response, new_step_id=lambda: context.ids("step"), now=now
+            run=run, response=response, new_step_id=lambda: context.ids("step"), now=now, include=_STORED_INCLUDE
         )
     finished = from_responses.response_to_run(
         run=run, response=response, usage=from_responses.run_usage(record.usages), now=now
     )
-    tool_step = next((s.id for s in steps if s.type == "tool_calls"), None)
-    first = bool(steps) and steps[0].id == tool_step
+    waiting = from_responses.function_calls_step(steps)
+    tool_step = waiting.id if waiting is not None else None
+    first = tool_step is not None and from_responses.usage_step_id(steps) == tool_step
     record = record.model_copy(
         update={
             "run": finished,
@@ -319,6 +322,7 @@ def stream_turn(context: Context, record: RunRecord, params: dict[str, Any], tur
         prior_usage=from_responses.run_usage(record.usages),
         new_step_id=lambda: context.ids("step"),
         clock=context.clock,
+        include=_STORED_INCLUDE,
     )
     yield from _translate(context, record, params, turn, stream, translator)
     return translator.final_response
@@ -346,7 +350,7 @@ def _translate(
                 yield from _drain(stream, translator)
                 yield from _record_streamed(context, record, translator, params, turn)
             for legacy in events:
-                yield from emit(legacy)
+                yield from emit(_shown(legacy, record.include))
     except openai.APIError as exc:
         error_event = _error_event(exc)
         if error_event is None or translator.done:
@@ -362,6 +366,17 @@ def _translate(
         raise openai.APIConnectionError(
             message="The response stream ended before the run finished.", request=_request_of(stream)
         )
+
+
+_STORED_INCLUDE = (from_responses.FILE_SEARCH_RESULT_CONTENT,)
+"""Steps are stored with their file search result content; each request shows it as its ``include`` says."""
+
+
+def _shown(event: AssistantStreamEvent, include: Sequence[str]) -> AssistantStreamEvent:
+    """A legacy event as the run's ``include`` shows it (a completed step without result content unless asked)."""
+    if event.event != "thread.run.step.completed" or from_responses.FILE_SEARCH_RESULT_CONTENT in include:
+        return event
+    return event.model_copy(update={"data": from_responses.step_for_include(event.data, include=include)})
 
 
 def _known_file(context: Context, event: Any) -> Op[None]:

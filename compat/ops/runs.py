@@ -121,6 +121,8 @@ def _new_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[tu
     record = RunRecord(
         run=run,
         reasoning_effort=extra.get("reasoning_effort"),
+        include=list(cast("Sequence[str]", args.get("include") or [])),
+        asked_truncation=args.get("truncation_strategy") is not None,
         tool_resources=[
             assistant.data.get("tool_resources"),
             thread.tool_resources or None,

@@ -233,8 +233,9 @@ class RunRecord(BaseModel):
     - ``response_ids`` / ``usages``: one entry per response (model turn) the run took;
     - ``tool_step_id``: the ``tool_calls`` step waiting for the caller's outputs, if any, and
       ``tool_step_first`` whether it is its response's first step (the one that reports its usage);
-    - ``reasoning_effort`` and ``tool_resources`` (assistant's, thread's, run's): what every later turn
-      sends again;
+    - ``reasoning_effort`` and ``tool_resources`` (assistant's, thread's, run's, its messages' attached
+      files): what every later turn sends again; ``include``: what the run's streamed steps show;
+      ``asked_truncation``: the run set a ``truncation_strategy`` (sent upstream even where the default is not);
     - ``owner`` / ``deadline``: the process driving the run's current model turn (or answering its calls)
       and when others may take over (see :mod:`compat.ops._owner`);
     - ``check_calls``: the conversation may hold function calls of this run without outputs (the run
@@ -249,6 +250,8 @@ class RunRecord(BaseModel):
     tool_step_first: bool = True
     reasoning_effort: str | None = None
     tool_resources: list[dict[str, Any] | None] = []
+    include: list[str] = []
+    asked_truncation: bool = False
     owner: str | None = None
     deadline: int | None = None
     check_calls: bool = False

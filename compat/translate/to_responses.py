@@ -132,6 +132,7 @@ def run_to_response_params(
     tool_resources: Sequence[Mapping[str, Any] | None],
     reasoning_effort: str | None = None,
     completion_tokens_used: int = 0,
+    auto_truncation: bool = True,
 ) -> JSON:
     """The ``responses.create`` keyword arguments for one model turn of ``run``.
 
@@ -159,7 +160,7 @@ def run_to_response_params(
     _optional(params, "text", response_format_to_text(_plain(run.response_format)))
     if reasoning_effort is not None:
         params["reasoning"] = {"effort": reasoning_effort}
-    if run.truncation_strategy is not None and run.truncation_strategy.type == "auto":
+    if auto_truncation and run.truncation_strategy is not None and run.truncation_strategy.type == "auto":
         params["truncation"] = "auto"
     return params
 

@@ -371,7 +371,6 @@ def test_weather_polling(
         "model": "gpt-4o",
         "parallel_tool_calls": True,
         "tools": RESPONSES_TOOLS,
-        "truncation": "auto",
     }
     expected = [
         ("POST", "/v1/conversations", {}),
@@ -457,7 +456,6 @@ def test_structured_outputs_strict_function(
                 "model": "gpt-4o-2024-08-06",
                 "parallel_tool_calls": True,
                 "tools": [{**RESPONSES_TOOLS[0], "parameters": strict_parameters, "strict": True}, RESPONSES_TOOLS[1]],
-                "truncation": "auto",
             },
         ),
     ]

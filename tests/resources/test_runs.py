@@ -160,7 +160,6 @@ def _body(**fields: Any) -> dict[str, Any]:
         "instructions": "Be brief.",
         "parallel_tool_calls": True,
         "tools": [LOOKUP_RESPONSE_TOOL],
-        "truncation": "auto",
     }
     return {**base, **fields}
 
@@ -1179,6 +1178,7 @@ def test_run_to_response_params_maps_every_setting() -> None:
         "text": {"format": {"type": "text"}},
         "reasoning": {"effort": "medium"},
         "truncation": "auto",
+        "include": ["file_search_call.results", "code_interpreter_call.outputs"],
     }
 
 

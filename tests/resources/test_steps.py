@@ -183,13 +183,6 @@ def test_a_step_of_another_run_is_not_found(client: OpenAI, emulator: Emulator, 
         client.beta.threads.runs.steps.retrieve(other_step.id, thread_id=THREAD, run_id=finished_run)
 
 
-def test_include_is_refused_before_anything_is_read(client: OpenAI, finished_run: str) -> None:
-    include: Any = ["step_details.tool_calls[*].file_search.results[*].content"]
-    with pytest.raises(openai.BadRequestError) as caught:
-        client.beta.threads.runs.steps.list(finished_run, thread_id=THREAD, include=include)
-    assert caught.value.param == "include"
-
-
 @pytest.mark.anyio
 async def test_async_steps_match_the_sync_ones(client: OpenAI, finished_run: str, async_client: AsyncOpenAI) -> None:
     sync_steps = client.beta.threads.runs.steps.list(finished_run, thread_id=THREAD, order="asc").data

@@ -177,3 +177,49 @@ def test_last_messages_needs_its_count(client: compat.OpenAI, emulator: Emulator
         )
     assert caught.value.param == "truncation_strategy.last_messages"
     assert len(emulator.requests) == sent
+
+
+def test_truncation_is_sent_only_when_asked_to_other_servers(client: compat.OpenAI, emulator: Emulator) -> None:
+    assistant = client.beta.assistants.create(model="gpt-4o")
+    thread = client.beta.threads.create(messages=HISTORY)
+    emulator.queue(Turn.text("a"), Turn.text("b"))
+
+    client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
+    client.beta.threads.runs.create_and_poll(
+        thread_id=thread.id, assistant_id=assistant.id, truncation_strategy={"type": "auto"}
+    )
+
+    assert [body.get("truncation") for body in model_requests(emulator)] == [None, "auto"]
+
+
+@pytest.mark.parametrize(
+    ("base_url", "setting", "sent"),
+    [
+        ("https://api.openai.com/v1", None, "auto"),
+        ("https://example.openai.azure.com/v1", None, "auto"),
+        ("http://127.0.0.1:8321/v1", None, None),
+        ("http://127.0.0.1:8321/v1", "1", "auto"),
+        ("https://api.openai.com/v1", "0", None),
+    ],
+)
+def test_the_legacy_default_truncation_goes_to_openai(
+    emulator: Emulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    base_url: str,
+    setting: str | None,
+    sent: str | None,
+) -> None:
+    if setting is not None:
+        monkeypatch.setenv("COMPAT_AUTO_TRUNCATION", setting)
+    client = compat.OpenAI(
+        api_key="test",
+        base_url=base_url,
+        http_client=httpx2.Client(transport=EmulatorTransport(emulator)),
+        store=f"sqlite:///{tmp_path / 'state.db'}",
+    )
+    assistant = client.beta.assistants.create(model="gpt-4o")
+    thread = client.beta.threads.create(messages=HISTORY)
+    emulator.queue(Turn.text("a"))
+    client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
+    assert model_requests(emulator)[0].get("truncation") == sent

@@ -60,8 +60,8 @@ def test_every_turn_form() -> None:
         ),
         (
             [{"refusal": "no", "failure": {"code": "x", "message": "y"}}],
-            "turn 0: a turn has exactly one of text, "
-            "function_calls, refusal, incomplete, failure, file_search, code_interpreter; got refusal and failure together",
+            "turn 0: a turn has exactly one of text, function_calls, refusal, incomplete, failure, file_search, "
+            "code_interpreter; got refusal and failure together",
         ),
         ([{"text": "a", "usage": 3}], "turn 0: unknown key 'usage' in a 'text' turn (it takes text)"),
         ([{"refusal": "no", "text": "a"}], "turn 0: unknown key 'text' in a 'refusal' turn (it takes refusal)"),
