@@ -119,6 +119,8 @@ class Context:
         self.opener = store if isinstance(store, Opener) else Opener(lambda: store)
         self.models = models if models is not None else ModelMap()
         self.auto_truncation = auto_truncation
+        self.requires_input = False
+        """Learnt from the upstream: every response needs ``input`` (an empty one when the turn adds nothing)."""
         self.clock = clock
         self.ids = ids
         self._tenant = tenant

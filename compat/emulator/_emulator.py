@@ -71,8 +71,11 @@ class Emulator:
         background_polls: int = 1,
         api_key: str | None = None,
         models: Collection[str] | None = None,
+        require_input: bool = False,
     ) -> None:
+        """``require_input``: refuse a response without ``input`` (as some Responses servers do)."""
         self.clock = clock
+        self.require_input = require_input
         self.ids = ids
         self.background_polls = background_polls
         self.api_key = api_key
@@ -252,7 +255,10 @@ class Emulator:
 
     def create_response(self, _match: re.Match[str], request: RecordedRequest) -> Any:
         """``POST /responses``."""
-        params = parse_create(_object_body(request.json))
+        body = _object_body(request.json)
+        if self.require_input and "input" not in body:
+            raise missing_parameter("input")
+        params = parse_create(body)
         self._check_model(params.model)
         check_builtin_tools(params, self.library)
         with self._lock:

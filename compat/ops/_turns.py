@@ -15,7 +15,7 @@ Any other failure (a 5xx, a cut connection, a stream that ends early) ends the r
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -96,11 +96,24 @@ def turn_request(
     return {**params, **options}
 
 
-def _sent(context: Context, record: RunRecord, params: dict[str, Any], turn: Turn, request: Op[T]) -> Op[T]:
-    """Perform the turn's request; refusals are raised as the legacy errors, failures fail the run."""
+def _sent(
+    context: Context,
+    record: RunRecord,
+    params: dict[str, Any],
+    turn: Turn,
+    request: Callable[[dict[str, Any]], Op[T]],
+) -> Op[T]:
+    """Perform the turn's request (``request(params)``); refusals are raised as the legacy errors, failures
+    fail the run. A server that requires ``input`` on every response gets an empty one from then on."""
+    if context.requires_input and "input" not in params:
+        params = {**params, "input": []}
     try:
-        return (yield from request)
+        return (yield from request(params))
     except openai.APIStatusError as exc:
+        if _input_required(exc, params):
+            logger.info("the upstream requires `input` on every response: sending an empty one")
+            context.requires_input = True
+            return (yield from _sent(context, record, params, turn, request))
         if exc.status_code >= 500:
             yield from _fail_turn(context, record, params, str(exc), turn)
             raise
@@ -111,6 +124,11 @@ def _sent(context: Context, record: RunRecord, params: dict[str, Any], turn: Tur
     except openai.APIError as exc:
         yield from _fail_turn(context, record, params, str(exc), turn)
         raise
+
+
+def _input_required(error: openai.APIStatusError, params: Mapping[str, Any]) -> bool:
+    """Whether a refusal says the response needs ``input`` (a request that had none)."""
+    return error.status_code in (400, 422) and "input" not in params and "input" in str(error.message).lower()
 
 
 def _names_conversation(error: openai.NotFoundError, thread_id: str) -> bool:
@@ -175,7 +193,12 @@ def send_turn(context: Context, record: RunRecord, params: dict[str, Any], turn:
     """``responses.create``: the turn's response (made beside the conversation for a truncated run, see
     :mod:`._truncation`)."""
     sent = yield from detached(record.run, record.response_ids, params)
-    request = write(lambda api: cast(Response, api.responses.create(**sent)))
+
+    def request(body: dict[str, Any]) -> Op[Response]:
+        nonlocal sent
+        sent = body
+        return (yield from write(lambda api: cast(Response, api.responses.create(**body))))
+
     response = yield from _sent(context, record, sent, turn, request)
     response, _ = yield from _rejoined(context, record, response, sent, turn)
     return response
@@ -315,7 +338,12 @@ def _assistant_message(run: Run, item: ResponseOutputMessage, response: Response
 def stream_turn(context: Context, record: RunRecord, params: dict[str, Any], turn: Turn) -> Op[Response | None]:
     """Stream one response, emitting its legacy events; the run is stored before its final events go out."""
     params = yield from detached(record.run, record.response_ids, params)
-    request = open_stream(lambda api: api.responses.create(**params, stream=True))
+
+    def request(body: dict[str, Any]) -> Op[openai.Stream[Any]]:
+        nonlocal params
+        params = body
+        return (yield from open_stream(lambda api: api.responses.create(**body, stream=True)))
+
     stream = yield from _sent(context, record, params, turn, request)
     translator = RunStreamState(
         run=record.run,

@@ -133,3 +133,21 @@ def test_a_run_with_nothing_to_answer_is_refused(tmp_path: Path) -> None:
     )
     other = client.beta.threads.create(messages=[{"role": "user", "content": "hello"}])
     assert runs.create_and_poll(thread_id=other.id, assistant_id=assistant.id).status == "completed"
+
+
+def test_a_server_that_requires_input_gets_an_empty_one_from_then_on(tmp_path: Path) -> None:
+    emulator = Emulator(ids=counter_ids(), clock=fixed_clock(), require_input=True)
+    client = client_over(EmulatorTransport(emulator), tmp_path)
+    assistant = client.beta.assistants.create(model="provider/model", instructions="Be brief.")
+    thread = client.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
+    emulator.queue(Turn.text("one"), Turn.text("two"))
+
+    first = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
+    with client.beta.threads.runs.stream(thread_id=thread.id, assistant_id=assistant.id) as stream:
+        stream.until_done()
+
+    assert (first.status, stream.get_final_run().status) == ("completed", "completed")
+    bodies = [r.json for r in emulator.requests if r.method == "POST" and r.path == "/responses"]
+    # refused once without input, then sent with an empty one, the stream too
+    assert [body.get("input") for body in bodies] == [None, [], []]
+    assert [m.content[0].text.value for m in client.beta.threads.messages.list(thread.id).data] == ["two", "one", "hi"]  # type: ignore[union-attr]
