@@ -26,6 +26,7 @@ from openai.types.beta import AssistantStreamEvent
 from openai.types.beta.threads import Run
 from openai.types.beta.threads.runs import RunStep
 from openai.types.responses import Response, ResponseErrorEvent, ResponseOutputMessage
+from pydantic import BaseModel
 
 from .._context import Context
 from .._effects import Op, call, emit, local, open_stream, pull, write
@@ -410,11 +411,12 @@ def _shown(event: AssistantStreamEvent, include: Sequence[str]) -> AssistantStre
 def _known_file(context: Context, event: Any) -> Op[None]:
     """Store where a cited container file lives before its legacy file id is announced."""
     annotation = cast(object, event.annotation)
-    row = (
-        annotation_file_row(cast(Mapping[str, Any], annotation), now=context.clock())
-        if isinstance(annotation, Mapping)
-        else None
-    )
+    # the SDK gives the annotation its own model, or a plain object for a type it does not know
+    if isinstance(annotation, BaseModel):
+        annotation = annotation.model_dump(mode="json")
+    if not isinstance(annotation, Mapping):
+        return
+    row = annotation_file_row(cast(Mapping[str, Any], annotation), now=context.clock())
     if row is not None:
         yield from local(lambda: context.store.put(row))
 

@@ -5,24 +5,32 @@
   server answer its bytes and a legacy ``FileObject``; an unknown container file id is a legacy 404; any
   other file id is the upstream's;
 - the cookbook's retrieval flow: upload, vector store, assistant with ``file_search``, an answer whose
-  citation marker and ``file_citation`` annotation go out as the legacy JSON.
+  citation marker and ``file_citation`` annotation go out as the legacy JSON;
+- a streamed chart run whose handler downloads the chart as the message shows it.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
+import threading
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx2
 import openai
 import pytest
+from openai import AssistantEventHandler
+from openai.types import FileObject
+from openai.types.beta.threads import ImageFile
+from typing_extensions import override
 
-from compat.emulator import Emulator, Turn
+from compat.emulator import AsyncEmulatorTransport, Emulator, Turn
+from compat.server import ServerConfig, create_app
 
-from ._servers import serve_command
+from ._servers import running_app, serve_command
 from .conftest import API_KEY
 
 # the SDK marks every legacy method deprecated, as it should: legacy code calls them anyway
@@ -32,6 +40,7 @@ PNG = b"\x89PNG\r\n\x1a\nchart-bytes"
 CODE = "plt.plot(x, x**2)\nplt.savefig('/mnt/data/chart.png')"
 POLICY = "The warranty lasts two years from the date of purchase. Returns are accepted within 30 days."
 MARKER = "【4:0†policy.txt】"
+HOLD_SECONDS = 10.0
 
 
 @pytest.fixture
@@ -159,3 +168,86 @@ def test_the_cookbook_retrieval_flow_through_the_server(
         "The warranty lasts two years[0].",
         "policy.txt",
     )
+
+
+class HeldStream(httpx2.AsyncByteStream):
+    """A response stream held before its ``response.completed`` event until ``gate`` is set (10 s at most);
+    ``released`` gets ``True`` when the gate was set in time."""
+
+    def __init__(self, inner: httpx2.AsyncByteStream, gate: threading.Event, released: list[bool]) -> None:
+        self._inner = inner
+        self._gate = gate
+        self._released = released
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._inner:
+            if b'"response.completed"' in chunk:
+                self._released.append(await anyio.to_thread.run_sync(self._gate.wait, HOLD_SECONDS))
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+class HeldUpstream(httpx2.AsyncBaseTransport):
+    """The emulator as the server's upstream, each response stream held as :class:`HeldStream` holds it."""
+
+    def __init__(self, emulator: Emulator, gate: threading.Event) -> None:
+        self._emulator = AsyncEmulatorTransport(emulator)
+        self._gate = gate
+        self.released: list[bool] = []
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = await self._emulator.handle_async_request(request)
+        if not isinstance(response.stream, httpx2.AsyncByteStream) or "text/event-stream" not in response.headers.get(
+            "content-type", ""
+        ):
+            return response
+        return httpx2.Response(
+            response.status_code,
+            headers=response.headers,
+            stream=HeldStream(response.stream, self._gate, self.released),
+            request=request,
+        )
+
+
+def test_a_streaming_handler_downloads_the_chart_through_the_server_before_the_run_ends(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    # the upstream's response does not complete before the handler has downloaded the chart
+    gate = threading.Event()
+    config = ServerConfig(upstream="http://emulator.local/v1", store_url=f"sqlite:///{tmp_path / 'state.db'}")
+    emulator.queue(Turn.code_interpreter(code=CODE, logs="saved", image=("chart.png", PNG), answer="Here."))
+    downloads: list[tuple[str, bytes, FileObject]] = []
+    held = HeldUpstream(emulator, gate)
+    upstream = httpx2.AsyncClient(transport=held)
+    try:
+        with (
+            running_app(create_app(config, http_client=upstream)) as base_url,
+            openai.OpenAI(api_key=API_KEY, base_url=base_url, max_retries=0) as client,
+        ):
+
+            class EventHandler(AssistantEventHandler):
+                @override
+                def on_image_file_done(self, image_file: ImageFile) -> None:
+                    try:
+                        data = client.files.content(image_file.file_id).read()
+                        downloads.append((image_file.file_id, data, client.files.retrieve(image_file.file_id)))
+                    finally:
+                        gate.set()
+
+            assistant = client.beta.assistants.create(model="gpt-4o", tools=[{"type": "code_interpreter"}])
+            thread = client.beta.threads.create(messages=[{"role": "user", "content": "Plot y = x^2"}])
+            with client.beta.threads.runs.stream(
+                thread_id=thread.id, assistant_id=assistant.id, event_handler=EventHandler()
+            ) as stream:
+                stream.until_done()
+    finally:
+        anyio.run(upstream.aclose)
+
+    # the handler ran while the upstream response was held open, and released it
+    assert held.released == [True]
+    ((file_id, data, retrieved),) = downloads
+    assert file_id.startswith("cfile_") and data == PNG
+    assert retrieved.model_dump() == chart_file(file_id, created_at=retrieved.created_at)
+    assert stream.get_final_run().status == "completed"

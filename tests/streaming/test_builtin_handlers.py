@@ -2,7 +2,7 @@
 twin) over a code interpreter run that draws a chart, and over a retrieval run.
 
 - the code interpreter's input and logs arrive as tool call deltas;
-- ``on_image_file_done`` gets the chart's file id, by which ``client.files.content`` downloads it;
+- ``on_image_file_done`` downloads the chart there and then, by the file id the block shows;
 - ``on_message_done`` replaces each citation marker in place by a footnote naming the cited file;
 - the run leaves the same messages and steps as a polled run of the same scripted turn.
 """
@@ -321,6 +321,25 @@ def assert_retrieval_objects(found: Objects) -> None:
 # --- the chart -----------------------------------------------------------------------------------------
 
 
+def test_a_handler_downloads_the_chart_as_the_message_shows_it(
+    client: compat.OpenAI, emulator: Emulator, tmp_path: Path
+) -> None:
+    assistant_id, thread_id = chart_setup(client)
+    emulator.queue(chart_turn())
+    handler = Handler(client)
+    with client.beta.threads.runs.stream(
+        thread_id=thread_id, assistant_id=assistant_id, event_handler=handler
+    ) as stream:
+        stream.until_done()
+
+    assert collapsed(handler.hooks) == chart_hooks(("on_image_file_done", "cfile_0006", PNG))
+    run = stream.get_final_run()
+    assert run.status == "completed"
+    found = objects(client, thread_id, run.id)
+    assert found == polled(tmp_path, chart_turn(), chart_setup)
+    assert_chart_objects(found)
+
+
 def test_the_chart_hooks_then_the_download(client: compat.OpenAI, emulator: Emulator, tmp_path: Path) -> None:
     assistant_id, thread_id = chart_setup(client)
     emulator.queue(chart_turn())
@@ -336,6 +355,25 @@ def test_the_chart_hooks_then_the_download(client: compat.OpenAI, emulator: Emul
     assert found == polled(tmp_path, chart_turn(), chart_setup)
     assert_chart_objects(found)
     assert client.files.content("cfile_0006").read() == PNG
+
+
+@pytest.mark.anyio
+async def test_an_async_handler_downloads_the_chart_as_the_message_shows_it(
+    async_client: compat.AsyncOpenAI, emulator: Emulator, tmp_path: Path
+) -> None:
+    assistant_id, thread_id = await async_chart_setup(async_client)
+    emulator.queue(chart_turn())
+    handler = AsyncHandler(async_client)
+    async with async_client.beta.threads.runs.stream(
+        thread_id=thread_id, assistant_id=assistant_id, event_handler=handler
+    ) as stream:
+        await stream.until_done()
+
+    assert collapsed(handler.hooks) == chart_hooks(("on_image_file_done", "cfile_0006", PNG))
+    run = await stream.get_final_run()
+    found = await async_objects(async_client, thread_id, run.id)
+    assert found == polled(tmp_path, chart_turn(), chart_setup)
+    assert_chart_objects(found)
 
 
 # --- retrieval -----------------------------------------------------------------------------------------
