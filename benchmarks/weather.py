@@ -25,6 +25,7 @@ store calls per flow.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -40,6 +41,9 @@ import compat
 from compat.demo import INSTRUCTIONS, MODEL, TOOLS, USER_MESSAGE
 from compat.emulator import Turn
 from compat.store import Store, open_store
+
+# the requests the shim sends to OpenAI (the emulator on 127.0.0.1 would get no `truncation`)
+os.environ.setdefault("COMPAT_AUTO_TRUNCATION", "1")
 
 CALLS = (
     ("get_current_temperature", {"location": "San Francisco, CA", "unit": "Fahrenheit"}),
