@@ -12,36 +12,50 @@ Rules:
 - An attachment with the ``code_interpreter`` tool is kept on the thread record (``attached_file_ids``): every
   later run's code interpreter container gets it, without showing it in ``tool_resources`` (the legacy API
   did not show it there either).
-- The files are processed upstream in the background; a run started at once may not find them yet (the
-  legacy API waited for them).
+- The files are processed upstream in the background: the vector stores the shim made or filled for a
+  thread are remembered on its record (``filling``), and the thread's next run first waits until their
+  files are processed (``vector_stores.retrieve`` every second, at most a minute), as the legacy API's runs
+  did.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
+import openai
 from openai.types.responses import Response, ResponseOutputMessage
 
 from .._context import Context
-from .._effects import Op, local, write
+from .._effects import Op, call, local, sleep, write
 from ..store import Store, StoredRecord
 from ..store.records import FileRecord, ThreadRecord
 
 __all__ = [
+    "FILES_TIMEOUT_SECONDS",
     "annotation_file_row",
     "attach_files",
     "container_file_rows",
     "attachments_by_tool",
     "create_inline_vector_stores",
+    "has_inline_vector_stores",
     "into_vector_store",
+    "search_store_ids",
     "stored_thread",
+    "wait_for_files",
 ]
 
 THREAD_VECTOR_STORE_EXPIRY: dict[str, Any] = {"anchor": "last_active_at", "days": 7}
 """The legacy API's expiry of the vector stores it made for threads."""
 
+logger = logging.getLogger(__name__)
+
 _VECTOR_STORE_KEYS = ("file_ids", "chunking_strategy", "metadata")
+
+FILES_TIMEOUT_SECONDS = 60.0
+"""How long a run waits for its thread's files to be processed before it starts anyway."""
+_POLL_SECONDS = 1.0
 
 
 def create_inline_vector_stores(value: object, options: Mapping[str, Any], *, for_thread: bool) -> Op[Any]:
@@ -104,7 +118,8 @@ def attach_files(
     if search:
         resources = yield from into_vector_store(resources, search, options)
     attached = [*record.attached_file_ids, *(f for f in code if f not in record.attached_file_ids)]
-    updated = ThreadRecord(tool_resources=resources, attached_file_ids=attached)
+    filling = [*record.filling, *(v for v in search_store_ids(resources) if search and v not in record.filling)]
+    updated = ThreadRecord(tool_resources=resources, attached_file_ids=attached, filling=filling)
     row = updated.to_row(thread_id=thread_id, created_at=context.clock() if created_at is None else created_at)
     yield from local(lambda: context.store.put(row))
 
@@ -127,6 +142,53 @@ def into_vector_store(resources: dict[str, Any], file_ids: Sequence[str], option
         )
     )
     return {**resources, "file_search": {**section, "vector_store_ids": [vector_store.id]}}
+
+
+def has_inline_vector_stores(value: object) -> bool:
+    """Whether ``tool_resources`` asks for a vector store to be made (``file_search.vector_stores``)."""
+    file_search = cast("Mapping[str, Any]", value).get("file_search") if isinstance(value, Mapping) else None
+    return isinstance(file_search, Mapping) and bool(cast("Mapping[str, Any]", file_search).get("vector_stores"))
+
+
+def search_store_ids(resources: Mapping[str, Any]) -> list[str]:
+    """The vector stores ``tool_resources`` names for ``file_search``."""
+    section = cast("Mapping[str, Any]", resources.get("file_search") or {})
+    return list(cast("Sequence[str]", section.get("vector_store_ids") or []))
+
+
+def wait_for_files(context: Context, thread_id: str, options: Mapping[str, Any]) -> Op[None]:
+    """Before a run: wait until the files the shim put in the thread's vector stores are processed."""
+    record, _ = yield from local(lambda: stored_thread(context.store, thread_id))
+    for vector_store_id in record.filling:
+        yield from _until_processed(vector_store_id, options)
+    if record.filling:
+        yield from local(lambda: _filled(context.store, thread_id, record.filling))
+
+
+def _until_processed(vector_store_id: str, options: Mapping[str, Any]) -> Op[None]:
+    waited = 0.0
+    while True:
+        try:
+            store = yield from call(lambda api: api.vector_stores.retrieve(vector_store_id, **options))
+        except openai.NotFoundError:
+            return  # deleted meanwhile: nothing to wait for
+        if store.status != "in_progress" or store.file_counts.in_progress == 0:
+            return
+        if waited >= FILES_TIMEOUT_SECONDS:
+            logger.warning("the files of vector store %s are still being processed; the run starts", vector_store_id)
+            return
+        yield from sleep(_POLL_SECONDS)
+        waited += _POLL_SECONDS
+
+
+def _filled(store: Store, thread_id: str, done: Sequence[str]) -> None:
+    with store.transaction(lock=thread_id):
+        row = store.get("thread", thread_id)
+        if row is None:
+            return
+        record = ThreadRecord.from_row(row)
+        left = [v for v in record.filling if v not in done]
+        store.put(record.model_copy(update={"filling": left}).to_row(thread_id=thread_id, created_at=row.created_at))
 
 
 def container_file_rows(response: Response, *, now: int) -> list[StoredRecord]:

@@ -48,7 +48,7 @@ from ._common import (
     request_options,
     require,
 )
-from ._files import attach_files, stored_thread
+from ._files import attach_files, stored_thread, wait_for_files
 from ._owner import TURN_LEASE_SECONDS, this_process
 from ._settle import answer_calls, close_tool_step, is_due, pending_calls, settle
 from ._truncation import last_messages
@@ -167,6 +167,7 @@ def _begin(
     if attached:  # before the run reads the thread's files; the legacy 404 first
         yield from retrieve_conversation(thread_id, request_options(args))
         yield from attach_files(context, thread_id, attached, request_options(args))
+    yield from wait_for_files(context, thread_id, request_options(args))
     record, has_messages = yield from _new_run(context, thread_id, args)
     input_items = _message_items(additional)
     if not record.run.instructions and not input_items and not new_thread and not has_messages:

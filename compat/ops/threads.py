@@ -23,7 +23,14 @@ from ..translate.from_conversations import conversation_to_thread
 from ..translate.legacy import tool_resources
 from ..translate.to_conversations import item_batches, thread_message_to_item
 from ._common import metadata_of, request_options
-from ._files import attachments_by_tool, create_inline_vector_stores, into_vector_store, stored_thread
+from ._files import (
+    attachments_by_tool,
+    create_inline_vector_stores,
+    has_inline_vector_stores,
+    into_vector_store,
+    search_store_ids,
+    stored_thread,
+)
 
 __all__ = [
     "stored_resources",
@@ -84,7 +91,9 @@ def _thread_files(
     search, code = attachments_by_tool(a for p in pending for a in p.attachments)
     if search:
         created = yield from into_vector_store(dict(created), search, options)
-    return ThreadRecord(tool_resources=tool_resources(created), attached_file_ids=code)
+    made = has_inline_vector_stores(resources) or bool(search)
+    filling = search_store_ids(created) if made else []
+    return ThreadRecord(tool_resources=tool_resources(created), attached_file_ids=code, filling=filling)
 
 
 def _add_items(conversation_id: str, items: Sequence[dict[str, Any]], options: Mapping[str, Any]) -> Op[list[str]]:
@@ -157,11 +166,13 @@ def update_thread(context: Context, args: Mapping[str, Any]) -> Op[Thread]:
         return conversation_to_thread(conversation=conversation, tool_resources=resources)
     given = yield from create_inline_vector_stores(args["tool_resources"], options, for_thread=True)
     resources = tool_resources(given)
+    made = search_store_ids(resources) if has_inline_vector_stores(args["tool_resources"]) else []
 
     def replace_resources(store: Store) -> None:
         with store.transaction():
             record, _ = stored_thread(store, thread_id)
-            row = record.model_copy(update={"tool_resources": resources})
+            filling = [*record.filling, *(v for v in made if v not in record.filling)]
+            row = record.model_copy(update={"tool_resources": resources, "filling": filling})
             store.put(row.to_row(thread_id=thread_id, created_at=conversation.created_at))
 
     yield from local(lambda: replace_resources(context.store))

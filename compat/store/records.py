@@ -145,6 +145,8 @@ class ThreadRecord(BaseModel):
 
     tool_resources: dict[str, Any] = {}
     attached_file_ids: list[str] = []
+    filling: list[str] = []
+    """Vector stores the shim made or added files to for the thread, which its next run waits for."""
 
     def to_row(self, *, thread_id: str, created_at: int) -> StoredRecord:
         """The store row of the thread ``thread_id``."""

@@ -3,6 +3,7 @@ message attachments going to the thread's vector store or to the code interprete
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -142,3 +143,57 @@ def test_attachments_on_an_unknown_thread_move_no_file(client: compat.OpenAI, em
         "code": None,
     }
     assert [r.path for r in emulator.requests[before:]] == ["/conversations/conv_missing"]
+
+
+class Processing(httpx2.BaseTransport):
+    """The emulator, except that the first read of each vector store says its files are still processing."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.inner = EmulatorTransport(emulator)
+        self.seen: set[str] = set()
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        request.read()
+        response = self.inner.handle_request(request)
+        path = request.url.path
+        if request.method != "GET" or not path.startswith("/v1/vector_stores/vs_") or path in self.seen:
+            return response
+        self.seen.add(path)
+        body = json.loads(response.read())
+        counts = {**body["file_counts"], "in_progress": 1, "completed": 0}
+        return httpx2.Response(200, json={**body, "status": "in_progress", "file_counts": counts}, request=request)
+
+
+def test_a_run_waits_for_the_files_attached_to_its_thread(
+    emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("compat.ops._files._POLL_SECONDS", 0.01)
+    client = compat.OpenAI(
+        api_key="test",
+        base_url="http://127.0.0.1:9/v1",
+        http_client=httpx2.Client(transport=Processing(emulator)),
+        store=f"sqlite:///{tmp_path / 'state.db'}",
+    )
+    file_id = upload(client, "policy.txt", "The warranty lasts two years.")
+    assistant = client.beta.assistants.create(model="gpt-4o", tools=[{"type": "file_search"}])
+    thread = client.beta.threads.create(
+        messages=[
+            {
+                "role": "user",
+                "content": "Warranty?",
+                "attachments": [{"file_id": file_id, "tools": [{"type": "file_search"}]}],
+            }
+        ]
+    )
+    emulator.queue(Turn.text("Two years."), Turn.text("Still two years."))
+    (vector_store_id,) = client.beta.threads.retrieve(thread.id).tool_resources.file_search.vector_store_ids  # type: ignore[union-attr]
+    before = len(emulator.requests)
+
+    for _ in range(2):
+        client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
+
+    calls = [
+        f"{r.method} {r.path}" for r in emulator.requests[before:] if r.path != f"/conversations/{thread.id}/items"
+    ]
+    # read until processed (once said to be processing), then the run; the second run does not wait again
+    assert calls == [f"GET /vector_stores/{vector_store_id}"] * 2 + ["POST /responses", "POST /responses"]
