@@ -210,7 +210,9 @@ def _items_page(
 ) -> Op[SyncConversationCursorPage[ConversationItem]]:
     query: dict[str, Any] = {"order": walk.order, "limit": min(_PAGE, walk.want)}
     if cursor is not None:
+        # a full page: a server that ignores ``after`` answers from the start, and the cursor must be in it
         query["after"] = cursor
+        query["limit"] = _PAGE
     try:
         return (yield from call(lambda api: api.conversations.items.list(walk.thread_id, **query, **options)))
     except openai.NotFoundError as error:
