@@ -14,9 +14,10 @@ import yaml
 from conftest import shared_path
 from openai import AssistantEventHandler
 from openai.types.beta import AssistantStreamEvent
-from openai.types.beta.threads import Message, MessageDeltaEvent, Run
+from openai.types.beta.threads import Message, MessageDeltaEvent
 from openai.types.beta.threads.runs import RunStep, RunStepDeltaEvent
 from openai.types.responses import ResponseOutputMessage, ResponseStreamEvent
+from translate._runs import in_progress_run
 from translate._sse import parse_sse, to_events
 from translate.test_stream import assert_legacy_sequence
 
@@ -28,37 +29,7 @@ from . import _legacy_recordings as rec
 NOW = 1_700_000_100
 CONTENT = from_responses.FILE_SEARCH_RESULT_CONTENT
 
-RUN = Run.model_validate(
-    {
-        "id": "run_1",
-        "object": "thread.run",
-        "created_at": 1_700_000_000,
-        "assistant_id": "asst_1",
-        "thread_id": "thread_1",
-        "status": "in_progress",
-        "started_at": 1_700_000_001,
-        "expires_at": 1_700_000_600,
-        "cancelled_at": None,
-        "failed_at": None,
-        "completed_at": None,
-        "required_action": None,
-        "last_error": None,
-        "model": "gpt-4o",
-        "instructions": "",
-        "tools": [{"type": "file_search"}, {"type": "code_interpreter"}],
-        "metadata": {},
-        "temperature": 1.0,
-        "top_p": 1.0,
-        "max_completion_tokens": None,
-        "max_prompt_tokens": None,
-        "truncation_strategy": {"type": "auto", "last_messages": None},
-        "incomplete_details": None,
-        "usage": None,
-        "response_format": "auto",
-        "tool_choice": "auto",
-        "parallel_tool_calls": True,
-    }
-)
+RUN = in_progress_run([{"type": "file_search"}, {"type": "code_interpreter"}])
 
 STREAMS = [
     "openai-dotnet__ResponsesToolTests_CodeInterpreterToolStreaming.json",

@@ -20,42 +20,14 @@ from openai.types.responses import Response, ResponseOutputMessage
 
 from compat.translate import from_responses, to_responses
 
+from ._runs import in_progress_run
+
 NOW = 1_700_000_100
 CONTENT = from_responses.FILE_SEARCH_RESULT_CONTENT
 
 
 def _run(tools: list[dict[str, Any]] | None = None) -> Run:
-    return Run.model_validate(
-        {
-            "id": "run_1",
-            "object": "thread.run",
-            "created_at": 1_700_000_000,
-            "assistant_id": "asst_1",
-            "thread_id": "thread_1",
-            "status": "in_progress",
-            "started_at": 1_700_000_001,
-            "expires_at": 1_700_000_600,
-            "cancelled_at": None,
-            "failed_at": None,
-            "completed_at": None,
-            "required_action": None,
-            "last_error": None,
-            "model": "gpt-4o",
-            "instructions": "",
-            "tools": tools or [],
-            "metadata": {},
-            "temperature": 1.0,
-            "top_p": 1.0,
-            "max_completion_tokens": None,
-            "max_prompt_tokens": None,
-            "truncation_strategy": {"type": "auto", "last_messages": None},
-            "incomplete_details": None,
-            "usage": None,
-            "response_format": "auto",
-            "tool_choice": "auto",
-            "parallel_tool_calls": True,
-        }
-    )
+    return in_progress_run(tools)
 
 
 RUN = _run([{"type": "file_search"}, {"type": "code_interpreter"}])

@@ -13,7 +13,7 @@ from conftest import shared_path
 from openai import AssistantEventHandler
 from openai._models import construct_type
 from openai.types.beta import AssistantStreamEvent
-from openai.types.beta.threads import Message, MessageDeltaEvent, Run, Text, TextDelta
+from openai.types.beta.threads import Message, MessageDeltaEvent, Text, TextDelta
 from openai.types.beta.threads.run import Usage as RunUsage
 from openai.types.beta.threads.runs import RunStep, RunStepDeltaEvent, ToolCall, ToolCallDelta
 from openai.types.responses import (
@@ -27,41 +27,12 @@ from compat.translate import from_responses
 from compat.translate.stream import _NO_LEGACY_FORM_TYPES, RunStreamState
 
 from . import _events as ev
+from ._runs import in_progress_run
 from ._sse import parse_sse, recorded_streams, to_events
 
 NOW = 1_700_000_100
 
-RUN = Run.model_validate(
-    {
-        "id": "run_1",
-        "object": "thread.run",
-        "created_at": 1_700_000_000,
-        "assistant_id": "asst_1",
-        "thread_id": "thread_1",
-        "status": "in_progress",
-        "started_at": 1_700_000_001,
-        "expires_at": 1_700_000_600,
-        "cancelled_at": None,
-        "failed_at": None,
-        "completed_at": None,
-        "required_action": None,
-        "last_error": None,
-        "model": "gpt-4o",
-        "instructions": "",
-        "tools": [],
-        "metadata": {},
-        "temperature": 1.0,
-        "top_p": 1.0,
-        "max_completion_tokens": None,
-        "max_prompt_tokens": None,
-        "truncation_strategy": {"type": "auto", "last_messages": None},
-        "incomplete_details": None,
-        "usage": None,
-        "response_format": "auto",
-        "tool_choice": "auto",
-        "parallel_tool_calls": True,
-    }
-)
+RUN = in_progress_run()
 
 RUN_ENDS = {
     "thread.run.requires_action",
