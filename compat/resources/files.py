@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import posixpath
-from typing import TypedDict
+from collections.abc import Mapping
+from typing import Any, TypedDict
 
 import httpx2
 import openai
@@ -27,6 +28,7 @@ from openai.types.containers import FileRetrieveResponse
 
 from .._context import Context
 from ..store.records import FileRecord
+from ._raw import RawCall, raw_mode, respond_async, respond_sync
 
 __all__ = ["AsyncFiles", "Files"]
 
@@ -74,8 +76,18 @@ class Files(SDKFiles):
         record = _record(self._context, file_id) if file_id else None
         if record is None:
             return super().retrieve(file_id, **options)
-        file = self._client.containers.files.retrieve(file_id, container_id=record.container_id, **options)
-        return _file_object(file, record)
+        arguments, mode = _plain_call(file_id, options)
+
+        def produce() -> FileObject:
+            file = self._client.containers.files.retrieve(
+                file_id, container_id=record.container_id, **_request_options(arguments)
+            )
+            return _file_object(file, record)
+
+        if mode is None:
+            return produce()
+        # a raw-response view: the SDK's wrapper around the FileObject, as for the legacy methods
+        return respond_sync(RawCall(mode, self, SDKFiles.retrieve, arguments), produce)
 
     def content(
         self,
@@ -121,8 +133,17 @@ class AsyncFiles(SDKAsyncFiles):
         record = await self._find(file_id)
         if record is None:
             return await super().retrieve(file_id, **options)
-        file = await self._client.containers.files.retrieve(file_id, container_id=record.container_id, **options)
-        return _file_object(file, record)
+        arguments, mode = _plain_call(file_id, options)
+
+        async def produce() -> FileObject:
+            file = await self._client.containers.files.retrieve(
+                file_id, container_id=record.container_id, **_request_options(arguments)
+            )
+            return _file_object(file, record)
+
+        if mode is None:
+            return await produce()
+        return await respond_async(RawCall(mode, self, SDKAsyncFiles.retrieve, arguments), produce)
 
     async def content(
         self,
@@ -141,6 +162,17 @@ class AsyncFiles(SDKAsyncFiles):
         return await self._client.containers.files.content.retrieve(
             file_id, container_id=record.container_id, **options
         )
+
+
+def _plain_call(file_id: str, options: _Options) -> tuple[dict[str, Any], str | None]:
+    """The call's arguments without the raw-response header, and the wrapper that header asked for."""
+    arguments: dict[str, Any] = {"file_id": file_id}
+    arguments.update({name: value for name, value in options.items() if value is not None and value is not not_given})
+    return arguments, raw_mode(arguments)
+
+
+def _request_options(arguments: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in arguments.items() if name != "file_id"}
 
 
 class _Options(TypedDict):
