@@ -212,6 +212,11 @@ def test_a_chart_drawn_by_the_code_interpreter_is_downloaded_by_its_file_id(
         len(PNG),
         "assistants_output",
     )
+    raw = client.files.with_raw_response.retrieve(shown.image_file.file_id)
+    assert (raw.status_code, raw.parse()) == (200, chart)
+    with client.files.with_streaming_response.retrieve(shown.image_file.file_id) as streamed:
+        assert streamed.parse() == chart
+    assert client.files.with_raw_response.content(shown.image_file.file_id).parse().read() == PNG
     text = message.content[0]
     assert text.type == "text"
     (link,) = text.text.annotations
