@@ -68,8 +68,13 @@ def detached(run: Run, response_ids: Sequence[str], params: Mapping[str, Any]) -
 
 
 def _window(conversation_id: str, count: int, options: Mapping[str, Any]) -> Op[list[dict[str, Any]]]:
-    """The conversation's items from its ``count``-th newest message on, oldest first, as input items."""
+    """The conversation's items from its ``count``-th newest message on, oldest first, as input items.
+
+    A server that ignores ``after`` answers from the start again: the items past the cursor are taken, and
+    the walk stops at an item it has seen (it never repeats or loops).
+    """
     newest_first: list[ConversationItem] = []
+    seen: set[str] = set()
     messages = 0
     after: str | None = None
     while messages < count:
@@ -79,14 +84,20 @@ def _window(conversation_id: str, count: int, options: Mapping[str, Any]) -> Op[
                 conversation_id, order="desc", limit=100, **cursor, **options
             )
         )
-        for item in page.data:
+        items = list(page.data)
+        ids = [item.id for item in items]
+        if after is not None and after in ids:
+            items = items[ids.index(after) + 1 :]
+        fresh = [item for item in items if item.id not in seen]
+        for item in fresh:
             newest_first.append(item)
+            seen.add(str(item.id))
             messages += item.type == "message"
             if messages == count:
                 break
-        if not page.has_more or not page.data:
+        if not page.has_more or not fresh or len(fresh) < len(items):
             break
-        after = page.data[-1].id
+        after = fresh[-1].id
     return [entry for item in reversed(newest_first) if (entry := _as_input(item)) is not None]
 
 

@@ -223,3 +223,40 @@ def test_the_legacy_default_truncation_goes_to_openai(
     emulator.queue(Turn.text("a"))
     client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
     assert model_requests(emulator)[0].get("truncation") == sent
+
+
+class IgnoringAfter(httpx2.BaseTransport):
+    """The emulator, as a server that ignores ``after`` on item lists (it answers from the start again)."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.inner = EmulatorTransport(emulator)
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        if request.method == "GET" and "/items" in request.url.path and "after" in request.url.params:
+            request = httpx2.Request("GET", request.url.copy_remove_param("after"), headers=request.headers)
+        return self.inner.handle_request(request)
+
+
+def test_the_window_never_repeats_an_item_on_a_server_that_ignores_after(emulator: Emulator, tmp_path: Path) -> None:
+    client = compat.OpenAI(
+        api_key="test",
+        base_url="http://127.0.0.1:9/v1",
+        http_client=httpx2.Client(transport=IgnoringAfter(emulator)),
+        store=f"sqlite:///{tmp_path / 'state.db'}",
+    )
+    assistant = client.beta.assistants.create(model="gpt-4o")
+    thread = client.beta.threads.create(messages=[{"role": "user", "content": f"m{n}"} for n in range(20)])
+    for n in range(20, 110):
+        client.beta.threads.messages.create(thread.id, role="user", content=f"m{n}")
+    emulator.queue(Turn.text("ok"))
+
+    run = client.beta.threads.runs.create_and_poll(
+        thread_id=thread.id,
+        assistant_id=assistant.id,
+        truncation_strategy={"type": "last_messages", "last_messages": 105},
+    )
+
+    assert run.status == "completed"
+    sent = [part["text"] for item in model_requests(emulator)[0]["input"] for part in item["content"]]
+    # the newest 100 items are all such a server can list: each once, oldest first
+    assert sent == [f"m{n}" for n in range(10, 110)]
