@@ -113,15 +113,48 @@ def attach_files(
     search, code = attachments_by_tool(attachments)
     if not search and not code:
         return
-    record, created_at = yield from local(lambda: stored_thread(context.store, thread_id))
+    record, _ = yield from local(lambda: stored_thread(context.store, thread_id))
     resources = dict(record.tool_resources)
+    created = bool(search) and not search_store_ids(resources)
     if search:
         resources = yield from into_vector_store(resources, search, options)
-    attached = [*record.attached_file_ids, *(f for f in code if f not in record.attached_file_ids)]
-    filling = [*record.filling, *(v for v in search_store_ids(resources) if search and v not in record.filling)]
-    updated = ThreadRecord(tool_resources=resources, attached_file_ids=attached, filling=filling)
-    row = updated.to_row(thread_id=thread_id, created_at=context.clock() if created_at is None else created_at)
-    yield from local(lambda: context.store.put(row))
+    now = context.clock()
+    used = search_store_ids(resources) if search else []
+    theirs = yield from local(lambda: _record_attached(context.store, thread_id, used, code, now=now))
+    if theirs is not None:
+        # the thread's vector store changed meanwhile (another call made one, or it was replaced): the files
+        # go there too, and one made here for nothing is deleted
+        yield from into_vector_store({"file_search": {"vector_store_ids": [theirs]}}, search, options)
+        if created:
+            yield from _delete_vector_store(used[0], options)
+
+
+def _record_attached(store: Store, thread_id: str, made: Sequence[str], code: Sequence[str], *, now: int) -> str | None:
+    """Merge the attachments into the thread's record, under the thread's lock; the thread's vector store when
+    it is no longer the one the files went to (``made`` is then not recorded)."""
+    with store.transaction(lock=thread_id):
+        record, created_at = stored_thread(store, thread_id)
+        resources = dict(record.tool_resources)
+        current = search_store_ids(resources)
+        theirs = current[0] if made and current and current[0] != made[0] else None
+        if made and theirs is None:
+            section = cast("dict[str, Any]", resources.get("file_search") or {})
+            resources["file_search"] = {**section, "vector_store_ids": list(made)}
+        filled = [theirs] if theirs is not None else list(made)
+        updated = ThreadRecord(
+            tool_resources=resources,
+            attached_file_ids=[*record.attached_file_ids, *(f for f in code if f not in record.attached_file_ids)],
+            filling=[*record.filling, *(v for v in filled if v not in record.filling)],
+        )
+        store.put(updated.to_row(thread_id=thread_id, created_at=now if created_at is None else created_at))
+    return theirs
+
+
+def _delete_vector_store(vector_store_id: str, options: Mapping[str, Any]) -> Op[None]:
+    try:
+        yield from write(lambda api: api.vector_stores.delete(vector_store_id, **options))
+    except openai.APIError:
+        logger.warning("could not delete the spare vector store %s", vector_store_id, exc_info=True)
 
 
 def into_vector_store(resources: dict[str, Any], file_ids: Sequence[str], options: Mapping[str, Any]) -> Op[Any]:

@@ -128,8 +128,16 @@ def _sent(
 
 
 def _input_required(error: openai.APIStatusError, params: Mapping[str, Any]) -> bool:
-    """Whether a refusal says the response needs ``input`` (a request that had none)."""
-    return error.status_code in (400, 422) and "input" not in params and "input" in str(error.message).lower()
+    """Whether a refusal says the response needs ``input`` (a request that had none): the error names the
+    parameter ``input``, or says a required ``input`` is missing."""
+    if error.status_code not in (400, 422) or "input" in params:
+        return False
+    raw: object = error.body
+    param = cast(Mapping[str, Any], raw).get("param") if isinstance(raw, Mapping) else None
+    if param == "input":
+        return True
+    text = str(error.message).lower()
+    return "input" in text and ("missing" in text or "required" in text)
 
 
 def _names_conversation(error: openai.NotFoundError, thread_id: str) -> bool:

@@ -164,7 +164,8 @@ def _begin(
     """
     additional = cast("Sequence[Mapping[str, Any]]", args.get("additional_messages") or [])
     attached = [a for m in additional for a in cast("Sequence[Mapping[str, Any]]", m.get("attachments") or [])]
-    if attached:  # before the run reads the thread's files; the legacy 404 first
+    if attached:  # before the run reads the thread's files; the legacy 404s first
+        yield from local(lambda: require(context.store, "assistant", args["assistant_id"]))
         yield from retrieve_conversation(thread_id, request_options(args))
         yield from attach_files(context, thread_id, attached, request_options(args))
     yield from wait_for_files(context, thread_id, request_options(args))

@@ -197,3 +197,67 @@ def test_a_run_waits_for_the_files_attached_to_its_thread(
     ]
     # read until processed (once said to be processing), then the run; the second run does not wait again
     assert calls == [f"GET /vector_stores/{vector_store_id}"] * 2 + ["POST /responses", "POST /responses"]
+
+
+class Meanwhile(httpx2.BaseTransport):
+    """The emulator, running ``action`` once, just before the first vector store made with files."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.inner = EmulatorTransport(emulator)
+        self.action: Any = None
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        request.read()
+        making = request.method == "POST" and request.url.path == "/v1/vector_stores"
+        if self.action is not None and making and "file_ids" in json.loads(request.content):
+            action, self.action = self.action, None
+            action()
+        return self.inner.handle_request(request)
+
+
+def test_attachments_follow_a_vector_store_given_to_the_thread_meanwhile(emulator: Emulator, tmp_path: Path) -> None:
+    transport = Meanwhile(emulator)
+    store = f"sqlite:///{tmp_path / 'state.db'}"
+    client = compat.OpenAI(
+        api_key="test", base_url="http://127.0.0.1:9/v1", http_client=httpx2.Client(transport=transport), store=store
+    )
+    other = compat.OpenAI(
+        api_key="test",
+        base_url="http://127.0.0.1:9/v1",
+        http_client=httpx2.Client(transport=EmulatorTransport(emulator)),
+        store=store,
+    )
+    file_id = upload(client, "a.txt", "alpha")
+    theirs = client.vector_stores.create(name="given").id
+    thread = client.beta.threads.create()
+    transport.action = lambda: other.beta.threads.update(
+        thread.id, tool_resources={"file_search": {"vector_store_ids": [theirs]}}
+    )
+
+    client.beta.threads.messages.create(
+        thread.id, role="user", content="x", attachments=[{"file_id": file_id, "tools": [{"type": "file_search"}]}]
+    )
+
+    resources = client.beta.threads.retrieve(thread.id).tool_resources
+    assert resources is not None and resources.file_search is not None
+    assert resources.file_search.vector_store_ids == [theirs]
+    assert [f.id for f in client.vector_stores.files.list(theirs).data] == [file_id]
+    # the vector store made for the attachment in the meantime is deleted
+    assert [v.id for v in client.vector_stores.list().data] == [theirs]
+
+
+def test_a_run_refused_for_its_assistant_moves_no_file(client: compat.OpenAI, emulator: Emulator) -> None:
+    file_id = upload(client, "a.txt", "alpha")
+    thread = client.beta.threads.create()
+    before = len(emulator.requests)
+    attachments: Any = [{"file_id": file_id, "tools": [{"type": "file_search"}, {"type": "code_interpreter"}]}]
+
+    with pytest.raises(openai.NotFoundError):
+        client.beta.threads.runs.create(
+            thread.id,
+            assistant_id="asst_missing",
+            additional_messages=[{"role": "user", "content": "x", "attachments": attachments}],
+        )
+
+    assert emulator.requests[before:] == []
+    assert client.beta.threads.retrieve(thread.id).tool_resources == thread.tool_resources
