@@ -255,7 +255,6 @@ def _counts(counter: Counter[str]) -> str:
 
 
 def _import(args: argparse.Namespace) -> int:
-    import sqlite3
 
     import openai
 
@@ -268,7 +267,7 @@ def _import(args: argparse.Namespace) -> int:
         print(f"assistants-compat import: {bad}", file=sys.stderr)
     try:
         store = open_store(args.store)
-    except (ValueError, OSError, sqlite3.Error) as error:
+    except Exception as error:  # any backend's connection error (sqlite3, psycopg...), never a traceback
         print(f"assistants-compat import: cannot open the store: {error}", file=sys.stderr)
         return 2
     progress = _ProgressLine(quiet=args.quiet)

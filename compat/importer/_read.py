@@ -100,7 +100,8 @@ def read_file(path: Path) -> Saved:
         raise BadFile(path, "", f"cannot read: {error}") from error
     saved = Saved()
     if path.suffix == ".jsonl":
-        for number, line in enumerate(text.splitlines(), start=1):
+        # lines end at "\n" only: JSON strings may hold U+2028 and other characters splitlines() splits at
+        for number, line in enumerate(text.split("\n"), start=1):
             if line.strip():
                 _read_document(saved, path, _parse(path, line, f"line {number}"), f"line {number}: $")
         return saved
@@ -114,6 +115,8 @@ def _parse(path: Path, text: str, where: str) -> object:
     except json.JSONDecodeError as error:
         at = f"column {error.colno}" if where else f"line {error.lineno} column {error.colno}"
         raise BadFile(path, f"{where} {at}".strip(), f"not JSON: {error.msg}") from error
+    except RecursionError as error:
+        raise BadFile(path, where, "not JSON a reader can take: nested too deeply") from error
 
 
 def _read_document(saved: Saved, path: Path, document: object, where: str) -> None:
@@ -147,7 +150,7 @@ def _export_objects(path: Path, data: Mapping[str, Any], where: str) -> Iterator
         values = data.get(key, [])
         if not isinstance(values, list):
             raise BadFile(path, f"{where}.{key}", "expected an array")
-        for index, value in enumerate(cast("list[object]", values)):
+        for index, value in _oldest_first(cast("list[object]", values)):
             at = f"{where}.{key}[{index}]"
             item = _expecting(path, _mapping(path, value, at), _EXPORT_OBJECTS[key], at)
             if item.get("thread_id") != thread.get("id"):
@@ -162,12 +165,13 @@ def _expecting(path: Path, data: Mapping[str, Any], kind: str, where: str) -> Ma
 
 
 def _oldest_first(values: list[object]) -> list[tuple[int, object]]:
-    """A page's objects with their indexes, reversed when they run from the newest to the oldest."""
+    """A page's objects with their indexes, oldest first: a page runs newest first (the lists' default), unless
+    its ``created_at`` stamps rise; objects of one second keep their page order (reversed with the page)."""
     indexed = list(enumerate(values))
     objects = [cast("Mapping[str, object]", v) for v in values if isinstance(v, Mapping)]
     stamps = [t for v in objects if isinstance(t := v.get("created_at"), int)]
-    newest_first = len(stamps) == len(values) > 1 and stamps == sorted(stamps, reverse=True) and stamps[0] > stamps[-1]
-    return indexed[::-1] if newest_first else indexed
+    rising = len(stamps) == len(values) and stamps == sorted(stamps) and stamps[:1] != stamps[-1:]
+    return indexed if rising else indexed[::-1]
 
 
 def _mapping(path: Path, value: object, where: str) -> Mapping[str, Any]:

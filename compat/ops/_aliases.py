@@ -21,6 +21,7 @@ Rules:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
@@ -193,7 +194,8 @@ def _renamed_error(error: openai.APIStatusError, aliases: Aliases) -> openai.API
     message = str(body.get("message", ""))
     text = message
     for new, legacy in aliases.back.items():
-        text = text.replace(f"'{new}'", f"'{legacy}'")
+        # whole ids only ("Thread conv_1 already has ...", "'conv_1'"), never a prefix of a longer one
+        text = re.sub(rf"(?<![\w-]){re.escape(new)}(?![\w-])", legacy, text)
     if text == message:
         return error
     param, code = body.get("param"), body.get("code")

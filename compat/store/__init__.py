@@ -13,6 +13,7 @@ Without either, the store is a SQLite file in the user's data directory (see :fu
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -52,7 +53,12 @@ def open_store(url: str | None = None) -> Store:
         return _sqlite(_sqlite_path(url))
     if url.startswith(("postgresql://", "postgres://")):
         return PostgresStore(url)
-    raise ValueError(f"unsupported store URL {url!r}: use sqlite:///path/state.db or postgresql://...")
+    raise ValueError(f"unsupported store URL {_redacted(url)!r}: use sqlite:///path/state.db or postgresql://...")
+
+
+def _redacted(url: str) -> str:
+    """``url`` without the password it may hold (``scheme://user:***@host``)."""
+    return re.sub(r"(://[^/:@]*):[^/@]*@", r"\1:***@", url)
 
 
 def _sqlite_path(url: str) -> str:

@@ -23,7 +23,7 @@ from openai.types.beta.threads.runs import RunStep
 
 from compat import AsyncOpenAI, OpenAI
 from compat.cli import main
-from compat.emulator import AsyncEmulatorTransport, Emulator, EmulatorTransport, counter_ids, fixed_clock, serve
+from compat.emulator import AsyncEmulatorTransport, Emulator, EmulatorTransport, Turn, counter_ids, fixed_clock, serve
 from compat.emulator._emulator import RecordedRequest
 from compat.importer import EXPORT_FORMAT, Report, import_saved, read_paths
 from compat.ops import _aliases
@@ -693,3 +693,56 @@ def test_the_command_line_stops_without_a_key_or_a_store(
         "assistants-compat import: cannot open the store: unsupported store URL 'mysql://db/compat': "
         "use sqlite:///path/state.db or postgresql://...\n"
     )
+
+
+def test_messages_of_one_second_keep_their_order(client: OpenAI, emulator: Emulator, tmp_path: Path) -> None:
+    export = saved_export()
+    for message in export["messages"]:
+        message["created_at"] = T0  # one second, as threads.create stamped its messages
+    (tmp_path / "saved").mkdir()
+    (tmp_path / "saved" / "thread.json").write_text(json.dumps(export))
+    (tmp_path / "saved" / "assistant.json").write_text(json.dumps(saved_assistant()))
+
+    import_dir(client, tmp_path / "saved")
+
+    listed = client.beta.threads.messages.list(THREAD, order="asc", limit=100).data
+    assert [m.id for m in listed] == [msg_id(n) for n in range(MESSAGES)]
+
+
+def test_jsonl_lines_end_at_newlines_only(client: OpenAI, tmp_path: Path) -> None:
+    assistant = {**saved_assistant(), "instructions": "Keep\u2028this\u2029together\x85."}
+    (tmp_path / "saved").mkdir()
+    (tmp_path / "saved" / "assistants.jsonl").write_text(json.dumps(assistant, ensure_ascii=False) + "\r\n")
+
+    saved, bad = read_paths([tmp_path / "saved"])
+
+    assert bad == []
+    assert [a.instructions for a in saved.assistants] == ["Keep\u2028this\u2029together\x85."]
+
+
+def test_a_too_deep_file_is_a_bad_file(tmp_path: Path) -> None:
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    saved, bad = read_paths([tmp_path / "deep.json"])
+    assert saved.count() == 0
+    assert [str(b) for b in bad] == [f"{tmp_path / 'deep.json'}: not JSON a reader can take: nested too deeply"]
+
+
+def test_errors_name_the_old_thread_even_unquoted(client: OpenAI, emulator: Emulator, tmp_path: Path) -> None:
+    import_dir(client, write_saved(tmp_path / "saved"))
+    lookup: Any = {"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}
+    client.beta.assistants.update(ASSISTANT, tools=[lookup])
+    emulator.queue(Turn.function_calls(("lookup", {}, "call_1")))
+    run = client.beta.threads.runs.create(THREAD, assistant_id=ASSISTANT)
+    assert run.status == "requires_action"
+
+    with pytest.raises(openai.BadRequestError) as refused:
+        client.beta.threads.runs.create(THREAD, assistant_id=ASSISTANT)
+
+    assert refused.value.body["message"] == f"Thread {THREAD} already has an active run {run.id}."  # type: ignore[index]
+
+
+def test_a_store_password_is_never_printed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    status = main(["import", str(tmp_path), "--store", "mysql://admin:S3cretPW@db.example/compat"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "S3cretPW" not in err and "admin:***@db.example" in err
