@@ -114,6 +114,7 @@ def import_thread(context: Context, plan: ThreadPlan, advance: Advance) -> Op[st
     done = yield from local(lambda: set(journal(store, by_id)))
     advance(len(done))
     remaining = [pair for pair in plan.messages if pair[0].id not in done]
+    _check_resumable(plan, done)
     for start in range(0, len(remaining), MAX_ITEMS_PER_CALL):
         chunk = remaining[start : start + MAX_ITEMS_PER_CALL]
         alias = yield from _write_chunk(store, alias, chunk)
@@ -121,6 +122,19 @@ def import_thread(context: Context, plan: ThreadPlan, advance: Advance) -> Op[st
     yield from local(lambda: _complete(store, alias, plan))
     advance(1 + len(plan.runs) + len(plan.steps))
     return alias.new_id
+
+
+def _check_resumable(plan: ThreadPlan, done: set[str]) -> None:
+    """The messages already written must be the thread's oldest: a newer input cannot put one before them."""
+    order = [message.id for message, _ in plan.messages]
+    written = [index for index, message_id in enumerate(order) if message_id in done]
+    late = (
+        next((message_id for message_id in order[: written[-1]] if message_id not in done), None) if written else None
+    )
+    if late is not None:
+        raise ImportFailed(
+            f"message {late} is older than messages of this thread imported before; it cannot be put before them"
+        )
 
 
 def _write_chunk(store: Store, alias: AliasRecord, chunk: Sequence[tuple[Message, Item]]) -> Op[AliasRecord]:

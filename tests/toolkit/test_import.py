@@ -746,3 +746,25 @@ def test_a_store_password_is_never_printed(capsys: pytest.CaptureFixture[str], t
     err = capsys.readouterr().err
     assert status == 2
     assert "S3cretPW" not in err and "admin:***@db.example" in err
+
+
+def test_an_older_message_found_after_an_interruption_fails_its_thread(
+    emulator: Emulator, store: Store, tmp_path: Path
+) -> None:
+    directory = write_saved(tmp_path / "saved")
+    flaky = sync_client(FlakyItems(emulator, fail_on=2, answer_lost=False), store)
+    import_dir(flaky, directory)
+    export = saved_export()
+    oldest = {**saved_message(0), "id": "msg_oldest", "created_at": T0 - 100, "attachments": []}
+    export["messages"].append(oldest)
+    (directory / "threads" / f"{THREAD}.json").write_text(json.dumps(export))
+    client = sync_client(EmulatorTransport(emulator), store)
+    emulator.requests.clear()
+
+    report = import_dir(client, directory)
+
+    assert report.failures == [
+        f"thread {THREAD}: message msg_oldest is older than messages of this thread imported before; "
+        "it cannot be put before them"
+    ]
+    assert [r.method for r in emulator.requests if r.method == "POST"] == []
