@@ -38,6 +38,7 @@ __all__ = [
     "attach_files",
     "container_file_rows",
     "attachments_by_tool",
+    "delete_vector_store",
     "create_inline_vector_stores",
     "has_inline_vector_stores",
     "into_vector_store",
@@ -126,7 +127,7 @@ def attach_files(
         # go there too, and one made here for nothing is deleted
         yield from into_vector_store({"file_search": {"vector_store_ids": [theirs]}}, search, options)
         if created:
-            yield from _delete_vector_store(used[0], options)
+            yield from delete_vector_store(used[0], options)
 
 
 def _record_attached(store: Store, thread_id: str, made: Sequence[str], code: Sequence[str], *, now: int) -> str | None:
@@ -150,7 +151,8 @@ def _record_attached(store: Store, thread_id: str, made: Sequence[str], code: Se
     return theirs
 
 
-def _delete_vector_store(vector_store_id: str, options: Mapping[str, Any]) -> Op[None]:
+def delete_vector_store(vector_store_id: str, options: Mapping[str, Any]) -> Op[None]:
+    """Delete a vector store the shim made for nothing, best effort (a failure is logged)."""
     try:
         yield from write(lambda api: api.vector_stores.delete(vector_store_id, **options))
     except openai.APIError:

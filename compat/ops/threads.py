@@ -26,6 +26,7 @@ from ._common import metadata_of, request_options
 from ._files import (
     attachments_by_tool,
     create_inline_vector_stores,
+    delete_vector_store,
     has_inline_vector_stores,
     into_vector_store,
     search_store_ids,
@@ -90,7 +91,14 @@ def _thread_files(
     created = yield from create_inline_vector_stores(resources, options, for_thread=True)
     search, code = attachments_by_tool(a for p in pending for a in p.attachments)
     if search:
-        created = yield from into_vector_store(dict(created), search, options)
+        try:
+            created = yield from into_vector_store(dict(created), search, options)
+        except Exception:
+            # the thread will not exist: neither will the vector store made for it
+            if has_inline_vector_stores(resources):
+                for vector_store_id in search_store_ids(created):
+                    yield from delete_vector_store(vector_store_id, options)
+            raise
     made = has_inline_vector_stores(resources) or bool(search)
     filling = search_store_ids(created) if made else []
     return ThreadRecord(tool_resources=tool_resources(created), attached_file_ids=code, filling=filling)

@@ -261,3 +261,18 @@ def test_a_run_refused_for_its_assistant_moves_no_file(client: compat.OpenAI, em
 
     assert emulator.requests[before:] == []
     assert client.beta.threads.retrieve(thread.id).tool_resources == thread.tool_resources
+
+
+def test_a_thread_that_cannot_be_made_leaves_no_vector_store(client: compat.OpenAI, emulator: Emulator) -> None:
+    file_id = upload(client, "a.txt", "alpha")
+    search: Any = [{"type": "file_search"}]
+
+    with pytest.raises(openai.NotFoundError):
+        client.beta.threads.create(
+            messages=[{"role": "user", "content": "x", "attachments": [{"file_id": "file-missing", "tools": search}]}],
+            tool_resources={"file_search": {"vector_stores": [{"file_ids": [file_id]}]}},
+        )
+
+    assert client.vector_stores.list().data == []
+    deleted = [r.path for r in emulator.requests if r.method == "DELETE"]
+    assert [path.split("/")[1] for path in deleted] == ["vector_stores", "conversations"]
