@@ -17,7 +17,7 @@ from openai.types.beta import AssistantStreamEvent
 from openai.types.beta.threads import Message, MessageDeltaEvent
 from openai.types.beta.threads.runs import RunStep, RunStepDeltaEvent
 from openai.types.responses import ResponseOutputMessage, ResponseStreamEvent
-from translate._runs import in_progress_run
+from translate._runs import NOW, in_progress_run, message_dict, step_dict
 from translate._sse import parse_sse, to_events
 from translate.test_stream import assert_legacy_sequence
 
@@ -26,7 +26,6 @@ from compat.translate.stream import RunStreamState
 
 from . import _legacy_recordings as rec
 
-NOW = 1_700_000_100
 CONTENT = from_responses.FILE_SEARCH_RESULT_CONTENT
 
 RUN = in_progress_run([{"type": "file_search"}, {"type": "code_interpreter"}])
@@ -208,46 +207,6 @@ def _calls(step: RunStep) -> list[dict[str, Any]]:
 # -- file search, event by event ------------------------------------------------------------------
 
 
-def _step(step_id: str, status: str, details: dict[str, Any], usage: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {
-        "id": step_id,
-        "object": "thread.run.step",
-        "created_at": NOW,
-        "run_id": "run_1",
-        "assistant_id": "asst_1",
-        "thread_id": "thread_1",
-        "type": details["type"],
-        "status": status,
-        "cancelled_at": None,
-        "completed_at": NOW if status == "completed" else None,
-        "expired_at": None,
-        "failed_at": None,
-        "last_error": None,
-        "metadata": None,
-        "step_details": details,
-        "usage": usage,
-    }
-
-
-def _message(status: str, content: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "id": TRAVIS_MESSAGE,
-        "object": "thread.message",
-        "created_at": NOW,
-        "assistant_id": "asst_1",
-        "thread_id": "thread_1",
-        "run_id": "run_1",
-        "role": "assistant",
-        "content": content,
-        "attachments": [],
-        "metadata": {},
-        "status": status,
-        "completed_at": NOW if status == "completed" else None,
-        "incomplete_at": None,
-        "incomplete_details": None,
-    }
-
-
 def _text_delta(text: dict[str, Any]) -> dict[str, Any]:
     return {
         "event": "thread.message.delta",
@@ -274,7 +233,7 @@ def test_file_search_stream_event_by_event() -> None:
 
     ranking = {"ranker": "default_2024_08_21", "score_threshold": 0.0}
     call = {"id": TRAVIS_CALL, "type": "file_search", "file_search": {"ranking_options": ranking, "results": []}}
-    opened = _step("step_1", "in_progress", {"type": "tool_calls", "tool_calls": []})
+    opened = step_dict("step_1", {"type": "tool_calls", "tool_calls": []}, "in_progress")
     message_step = {"type": "message_creation", "message_creation": {"message_id": TRAVIS_MESSAGE}}
     annotation = {
         "type": "file_citation",
@@ -299,12 +258,12 @@ def test_file_search_stream_event_by_event() -> None:
         },
         {
             "event": "thread.run.step.completed",
-            "data": _step("step_1", "completed", {"type": "tool_calls", "tool_calls": [call]}),
+            "data": step_dict("step_1", {"type": "tool_calls", "tool_calls": [call]}, "completed"),
         },
-        {"event": "thread.run.step.created", "data": _step("step_2", "in_progress", message_step)},
-        {"event": "thread.run.step.in_progress", "data": _step("step_2", "in_progress", message_step)},
-        {"event": "thread.message.created", "data": _message("in_progress", [])},
-        {"event": "thread.message.in_progress", "data": _message("in_progress", [])},
+        {"event": "thread.run.step.created", "data": step_dict("step_2", message_step, "in_progress")},
+        {"event": "thread.run.step.in_progress", "data": step_dict("step_2", message_step, "in_progress")},
+        {"event": "thread.message.created", "data": message_dict(TRAVIS_MESSAGE, "in_progress", [])},
+        {"event": "thread.message.in_progress", "data": message_dict(TRAVIS_MESSAGE, "in_progress", [])},
         _text_delta({"value": "Tr", "annotations": []}),
         *[_text_delta({"value": piece}) for piece in ("avis", "'s", " favorite", " food", " is", " pizza")],
         _text_delta(
@@ -314,10 +273,13 @@ def test_file_search_stream_event_by_event() -> None:
             }
         ),
         _text_delta({"value": "."}),
-        {"event": "thread.message.completed", "data": _message("completed", [{"type": "text", "text": text}])},
+        {
+            "event": "thread.message.completed",
+            "data": message_dict(TRAVIS_MESSAGE, "completed", [{"type": "text", "text": text}]),
+        },
         {
             "event": "thread.run.step.completed",
-            "data": _step("step_2", "completed", message_step, usage.model_dump()),
+            "data": step_dict("step_2", message_step, "completed", usage.model_dump()),
         },
         {"event": "thread.run.completed", "data": state.run.model_dump()},
     ]
@@ -391,7 +353,7 @@ def test_code_interpreter_stream_event_by_event() -> None:
         }
 
     ci = "code_interpreter"
-    opened = _step("step_1", "in_progress", {"type": "tool_calls", "tool_calls": []})
+    opened = step_dict("step_1", {"type": "tool_calls", "tool_calls": []}, "in_progress")
     dumped = [dump(event) for event in legacy]
     assert dumped[: 4 + len(code_deltas)] == [
         {"event": "thread.run.step.created", "data": opened},

@@ -20,9 +20,8 @@ from openai.types.responses import Response, ResponseOutputMessage
 
 from compat.translate import from_responses, to_responses
 
-from ._runs import in_progress_run
+from ._runs import NOW, in_progress_run, message_dict, message_step, step_dict, usage_dict
 
-NOW = 1_700_000_100
 CONTENT = from_responses.FILE_SEARCH_RESULT_CONTENT
 
 
@@ -77,61 +76,7 @@ def messages_of(body: dict[str, Any]) -> list[Message]:
     ]
 
 
-def step_dict(step_id: str, details: dict[str, Any], usage: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {
-        "id": step_id,
-        "object": "thread.run.step",
-        "created_at": NOW,
-        "run_id": "run_1",
-        "assistant_id": "asst_1",
-        "thread_id": "thread_1",
-        "type": details["type"],
-        "status": "completed",
-        "cancelled_at": None,
-        "completed_at": NOW,
-        "expired_at": None,
-        "failed_at": None,
-        "last_error": None,
-        "metadata": None,
-        "step_details": details,
-        "usage": usage,
-    }
-
-
-def usage_dict(prompt: int, completion: int, *, cached: int = 0, reasoning: int = 0) -> dict[str, Any]:
-    return {
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-        "total_tokens": prompt + completion,
-        "prompt_token_details": {"cached_tokens": cached},
-        "completion_tokens_details": {"reasoning_tokens": reasoning},
-    }
-
-
-def message_step(step_id: str, message_id: str, usage: dict[str, Any] | None = None) -> dict[str, Any]:
-    return step_dict(step_id, {"type": "message_creation", "message_creation": {"message_id": message_id}}, usage)
-
-
 DEFAULT_RANKING = {"ranker": "default_2024_08_21", "score_threshold": 0.0}
-
-
-def message_dict(message_id: str, content: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "id": message_id,
-        "object": "thread.message",
-        "created_at": NOW,
-        "assistant_id": "asst_1",
-        "thread_id": "thread_1",
-        "run_id": "run_1",
-        "role": "assistant",
-        "content": content,
-        "attachments": [],
-        "metadata": {},
-        "status": "completed",
-        "completed_at": NOW,
-        "incomplete_at": None,
-        "incomplete_details": None,
-    }
 
 
 # -- file search ----------------------------------------------------------------------------------
@@ -165,16 +110,18 @@ def test_file_search_call_with_results_is_a_tool_step_before_the_message_step() 
     steps = steps_of(p7_response(WITH_RESULTS), include=(CONTENT,))
 
     assert [step.model_dump() for step in steps] == [
-        step_dict("step_1", _paris_call(content=True)),
+        step_dict("step_1", _paris_call(content=True), "completed"),
         # the response's usage goes on its message step: the built-in step ended before the response did
-        message_step("step_2", "msg_08aa886305ae5628006939ad6df868819a8b9a43fbf56f93da", usage_dict(1178, 45)),
+        message_step(
+            "step_2", "msg_08aa886305ae5628006939ad6df868819a8b9a43fbf56f93da", "completed", usage_dict(1178, 45)
+        ),
     ]
 
 
 def test_file_search_results_without_content_unless_the_legacy_include_asks() -> None:
     steps = steps_of(p7_response(WITH_RESULTS))
 
-    assert steps[0].model_dump() == step_dict("step_1", _paris_call(content=False))
+    assert steps[0].model_dump() == step_dict("step_1", _paris_call(content=False), "completed")
     with_content = steps_of(p7_response(WITH_RESULTS), include=(CONTENT,))
     assert from_responses.step_for_include(with_content[0], include=()) == steps[0]
     assert from_responses.step_for_include(with_content[0], include=(CONTENT,)) == with_content[0]
@@ -207,6 +154,7 @@ def test_citation_becomes_a_marker_in_the_text() -> None:
 
     assert message.model_dump() == message_dict(
         "msg_08aa886305ae5628006939ad6df868819a8b9a43fbf56f93da",
+        "completed",
         [
             {
                 "type": "text",
@@ -421,10 +369,12 @@ def test_code_interpreter_call_with_an_image_and_logs() -> None:
                     }
                 ],
             },
+            "completed",
         ),
         message_step(
             "step_2",
             "msg_68cdc398d3bc8190bbcf78c0293a4ca60187028ba77f15f7",
+            "completed",
             usage_dict(2973, 707, cached=1920, reasoning=512),
         ),
     ]

@@ -27,10 +27,8 @@ from compat.translate import from_responses
 from compat.translate.stream import _NO_LEGACY_FORM_TYPES, RunStreamState
 
 from . import _events as ev
-from ._runs import in_progress_run
+from ._runs import NOW, in_progress_run, message_dict, message_step, step_dict, usage_dict
 from ._sse import parse_sse, recorded_streams, to_events
-
-NOW = 1_700_000_100
 
 RUN = in_progress_run()
 
@@ -374,55 +372,6 @@ def run_dict(**update: Any) -> dict[str, Any]:
     return {**RUN.model_dump(), **update}
 
 
-def step_dict(
-    step_id: str, details: dict[str, Any], status: str, usage: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    return {
-        "id": step_id,
-        "object": "thread.run.step",
-        "created_at": NOW,
-        "run_id": "run_1",
-        "assistant_id": "asst_1",
-        "thread_id": "thread_1",
-        "type": details["type"],
-        "status": status,
-        "cancelled_at": None,
-        "completed_at": NOW if status == "completed" else None,
-        "expired_at": None,
-        "failed_at": NOW if status == "failed" else None,
-        "last_error": None,
-        "metadata": None,
-        "step_details": details,
-        "usage": usage,
-    }
-
-
-def message_step(step_id: str, message_id: str, status: str, usage: dict[str, Any] | None = None) -> dict[str, Any]:
-    details = {"type": "message_creation", "message_creation": {"message_id": message_id}}
-    return step_dict(step_id, details, status, usage)
-
-
-def message_dict(
-    message_id: str, status: str, content: list[dict[str, Any]], incomplete_reason: str | None = None
-) -> dict[str, Any]:
-    return {
-        "id": message_id,
-        "object": "thread.message",
-        "created_at": NOW,
-        "assistant_id": "asst_1",
-        "thread_id": "thread_1",
-        "run_id": "run_1",
-        "role": "assistant",
-        "status": status,
-        "content": content,
-        "attachments": [],
-        "metadata": {},
-        "completed_at": NOW if status == "completed" else None,
-        "incomplete_at": NOW if status == "incomplete" else None,
-        "incomplete_details": {"reason": incomplete_reason} if incomplete_reason else None,
-    }
-
-
 def text_block(value: str) -> dict[str, Any]:
     return {"type": "text", "text": {"value": value, "annotations": []}}
 
@@ -447,16 +396,6 @@ def step_delta(step_id: str, tool_call: dict[str, Any]) -> dict[str, Any]:
     details = {"type": "tool_calls", "tool_calls": [tool_call]}
     data = {"id": step_id, "object": "thread.run.step.delta", "delta": {"step_details": details}}
     return {"event": "thread.run.step.delta", "data": data}
-
-
-def usage_dict(prompt: int, completion: int, *, cached: int = 0, reasoning: int = 0) -> dict[str, Any]:
-    return {
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-        "total_tokens": prompt + completion,
-        "prompt_token_details": {"cached_tokens": cached},
-        "completion_tokens_details": {"reasoning_tokens": reasoning},
-    }
 
 
 USAGE = usage_dict(10, 5)
