@@ -30,16 +30,13 @@ from typing import Any
 import httpx2
 import openai
 from openai._client import DEFAULT_MAX_RETRIES, Timeout
-from openai._compat import cached_property, model_copy
+from openai._compat import model_copy
 from openai._models import FinalRequestOptions
 from openai._types import NOT_GIVEN, NotGiven, omit
 from openai.auth import WorkloadIdentity, X509WorkloadIdentity
 from openai.lib.azure import AsyncAzureADTokenProvider, AzureADTokenProvider
 
-from ._client import Settings, StoreLike
-from ._context import Context
-from .resources.beta import AsyncBeta, Beta
-from .resources.files import AsyncFiles, Files
+from ._client import AsyncLegacySurface, LegacySurface, Settings, StoreLike
 
 __all__ = ["V1_API_VERSIONS", "V1_PATHS", "AsyncAzureOpenAI", "AzureOpenAI", "azure_v1_url"]
 
@@ -84,7 +81,7 @@ def _v1_options(options: FinalRequestOptions, api_version: str) -> FinalRequestO
     return options
 
 
-class AzureOpenAI(openai.AzureOpenAI):
+class AzureOpenAI(LegacySurface, openai.AzureOpenAI):
     """``openai.AzureOpenAI`` whose ``beta.assistants`` and ``beta.threads`` run on Azure's v1 Responses and
     Conversations APIs (see the module's rules), with ``store``, ``tenant``, ``model_map`` and
     ``map_retired_models`` as for :class:`compat.OpenAI`."""
@@ -142,20 +139,6 @@ class AzureOpenAI(openai.AzureOpenAI):
         )
         self._compat = Settings.given(store, tenant, model_map, map_retired_models)
 
-    @cached_property
-    def compat_context(self) -> Context:
-        """The store, clock and id factory behind ``beta.assistants`` and ``beta.threads``."""
-        return self._compat.context(self)
-
-    @cached_property
-    def beta(self) -> Beta:  # pyright: ignore[reportIncompatibleVariableOverride]
-        return Beta(self, self.compat_context)
-
-    @cached_property
-    def files(self) -> Files:  # pyright: ignore[reportIncompatibleVariableOverride]
-        """The SDK's ``files``, which also read the files runs' code wrote (``compat.resources.files``)."""
-        return Files(self, self.compat_context)
-
     def copy(self, **kwargs: Any) -> AzureOpenAI:  # pyright: ignore[reportIncompatibleMethodOverride]
         """``openai.AzureOpenAI.copy`` that keeps this client's store (and tenant, unless the credentials change)."""
         copied = super().copy(**kwargs)
@@ -171,7 +154,7 @@ class AzureOpenAI(openai.AzureOpenAI):
         return super()._build_request(_v1_options(options, self._api_version), retries_taken=retries_taken)
 
 
-class AsyncAzureOpenAI(openai.AsyncAzureOpenAI):
+class AsyncAzureOpenAI(AsyncLegacySurface, openai.AsyncAzureOpenAI):
     """``openai.AsyncAzureOpenAI`` whose ``beta.assistants`` and ``beta.threads`` run on Azure's v1 Responses
     and Conversations APIs (see :class:`AzureOpenAI`)."""
 
@@ -227,20 +210,6 @@ class AsyncAzureOpenAI(openai.AsyncAzureOpenAI):
             _enforce_credentials=_enforce_credentials,
         )
         self._compat = Settings.given(store, tenant, model_map, map_retired_models)
-
-    @cached_property
-    def compat_context(self) -> Context:
-        """The store, clock and id factory behind ``beta.assistants`` and ``beta.threads``."""
-        return self._compat.context(self)
-
-    @cached_property
-    def beta(self) -> AsyncBeta:  # pyright: ignore[reportIncompatibleVariableOverride]
-        return AsyncBeta(self, self.compat_context)
-
-    @cached_property
-    def files(self) -> AsyncFiles:  # pyright: ignore[reportIncompatibleVariableOverride]
-        """The SDK's ``files``, which also read the files runs' code wrote (``compat.resources.files``)."""
-        return AsyncFiles(self, self.compat_context)
 
     def copy(self, **kwargs: Any) -> AsyncAzureOpenAI:  # pyright: ignore[reportIncompatibleMethodOverride]
         """``openai.AsyncAzureOpenAI.copy`` that keeps this client's store (and tenant, unless the credentials

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx2
 import openai
@@ -82,7 +82,50 @@ def _open(store: Store | str | None) -> Callable[[], Store]:
     return (lambda: store) if isinstance(store, Store) else (lambda: open_store(store))
 
 
-class OpenAI(openai.OpenAI):
+class LegacySurface:
+    """What a compat client adds to the SDK's sync client: ``beta.assistants`` / ``beta.threads`` and the
+    ``files`` that also read the files runs' code wrote, over the client's context (store, tenant, models)."""
+
+    _compat: Settings
+
+    @cached_property
+    def compat_context(self) -> Context:
+        """The store, clock and id factory behind ``beta.assistants`` and ``beta.threads``."""
+        return self._compat.context(cast(openai.OpenAI, self))
+
+    @cached_property
+    def beta(self) -> Beta:
+        """The SDK's ``beta`` with the legacy ``assistants`` and ``threads``."""
+        return Beta(cast(openai.OpenAI, self), self.compat_context)
+
+    @cached_property
+    def files(self) -> Files:
+        """The SDK's ``files``, which also read the files runs' code wrote (``compat.resources.files``)."""
+        return Files(cast(openai.OpenAI, self), self.compat_context)
+
+
+class AsyncLegacySurface:
+    """:class:`LegacySurface` for the SDK's async clients."""
+
+    _compat: Settings
+
+    @cached_property
+    def compat_context(self) -> Context:
+        """The store, clock and id factory behind ``beta.assistants`` and ``beta.threads``."""
+        return self._compat.context(cast(openai.AsyncOpenAI, self))
+
+    @cached_property
+    def beta(self) -> AsyncBeta:
+        """The SDK's ``beta`` with the legacy ``assistants`` and ``threads``."""
+        return AsyncBeta(cast(openai.AsyncOpenAI, self), self.compat_context)
+
+    @cached_property
+    def files(self) -> AsyncFiles:
+        """The SDK's ``files``, which also read the files runs' code wrote (``compat.resources.files``)."""
+        return AsyncFiles(cast(openai.AsyncOpenAI, self), self.compat_context)
+
+
+class OpenAI(LegacySurface, openai.OpenAI):
     """``openai.OpenAI`` whose ``beta.assistants`` and ``beta.threads`` run on Responses + Conversations.
 
     Takes every argument of ``openai.OpenAI`` plus ``store``: a :class:`compat.store.Store` or a store URL
@@ -139,20 +182,6 @@ class OpenAI(openai.OpenAI):
         )
         self._compat = Settings.given(store, tenant, model_map, map_retired_models)
 
-    @cached_property
-    def compat_context(self) -> Context:
-        """The store, clock and id factory behind ``beta.assistants`` and ``beta.threads``."""
-        return self._compat.context(self)
-
-    @cached_property
-    def beta(self) -> Beta:  # pyright: ignore[reportIncompatibleVariableOverride]
-        return Beta(self, self.compat_context)
-
-    @cached_property
-    def files(self) -> Files:  # pyright: ignore[reportIncompatibleVariableOverride]
-        """The SDK's ``files``, which also read the files runs' code wrote (``compat.resources.files``)."""
-        return Files(self, self.compat_context)
-
     def copy(self, **kwargs: Any) -> OpenAI:  # pyright: ignore[reportIncompatibleMethodOverride]
         """``openai.OpenAI.copy`` that keeps this client's store (and its tenant, unless the credentials change)."""
         copied = super().copy(**kwargs)
@@ -162,7 +191,7 @@ class OpenAI(openai.OpenAI):
     with_options = copy  # pyright: ignore[reportAssignmentType, reportIncompatibleVariableOverride]
 
 
-class AsyncOpenAI(openai.AsyncOpenAI):
+class AsyncOpenAI(AsyncLegacySurface, openai.AsyncOpenAI):
     """``openai.AsyncOpenAI`` whose ``beta.assistants`` and ``beta.threads`` run on Responses + Conversations.
 
     Takes every argument of ``openai.AsyncOpenAI`` plus ``store`` (see :class:`OpenAI`).
@@ -213,20 +242,6 @@ class AsyncOpenAI(openai.AsyncOpenAI):
             _enforce_credentials=_enforce_credentials,
         )
         self._compat = Settings.given(store, tenant, model_map, map_retired_models)
-
-    @cached_property
-    def compat_context(self) -> Context:
-        """The store, clock and id factory behind ``beta.assistants`` and ``beta.threads``."""
-        return self._compat.context(self)
-
-    @cached_property
-    def beta(self) -> AsyncBeta:  # pyright: ignore[reportIncompatibleVariableOverride]
-        return AsyncBeta(self, self.compat_context)
-
-    @cached_property
-    def files(self) -> AsyncFiles:  # pyright: ignore[reportIncompatibleVariableOverride]
-        """The SDK's ``files``, which also read the files runs' code wrote (``compat.resources.files``)."""
-        return AsyncFiles(self, self.compat_context)
 
     def copy(self, **kwargs: Any) -> AsyncOpenAI:  # pyright: ignore[reportIncompatibleMethodOverride]
         """``openai.AsyncOpenAI.copy`` that keeps this client's store (and tenant, unless the credentials change)."""
