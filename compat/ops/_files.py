@@ -191,13 +191,12 @@ def search_store_ids(resources: Mapping[str, Any]) -> list[str]:
     return list(cast("Sequence[str]", section.get("vector_store_ids") or []))
 
 
-def wait_for_files(context: Context, thread_id: str, options: Mapping[str, Any]) -> Op[None]:
-    """Before a run: wait until the files the shim put in the thread's vector stores are processed."""
-    record, _ = yield from local(lambda: stored_thread(context.store, thread_id))
-    for vector_store_id in record.filling:
+def wait_for_files(context: Context, thread_id: str, filling: Sequence[str], options: Mapping[str, Any]) -> Op[None]:
+    """Before a run: wait until the files the shim put in the thread's vector stores (``filling``, from its
+    record) are processed."""
+    for vector_store_id in filling:
         yield from _until_processed(vector_store_id, options)
-    if record.filling:
-        yield from local(lambda: _filled(context.store, thread_id, record.filling))
+    yield from local(lambda: _filled(context.store, thread_id, filling))
 
 
 def _until_processed(vector_store_id: str, options: Mapping[str, Any]) -> Op[None]:

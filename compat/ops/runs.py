@@ -97,9 +97,9 @@ def _load(context: Context, args: Mapping[str, Any]) -> Op[RunRecord]:
 # --- a new run ------------------------------------------------------------------------------------
 
 
-def _new_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[tuple[RunRecord, bool]]:
-    """The record of a new run from the assistant's settings and the run's arguments (nothing stored), and
-    whether the store knows messages of the thread."""
+def _new_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[tuple[RunRecord, bool, list[str]]]:
+    """The record of a new run from the assistant's settings and the run's arguments (nothing stored),
+    whether the store knows messages of the thread, and the thread's vector stores still being filled."""
 
     def read(store: Store) -> tuple[StoredRecord, ThreadRecord, bool]:
         assistant = require(store, "assistant", args["assistant_id"])
@@ -130,7 +130,7 @@ def _new_run(context: Context, thread_id: str, args: Mapping[str, Any]) -> Op[tu
             attached,
         ],
     )
-    return record, has_messages
+    return record, has_messages, thread.filling
 
 
 def _message_items(messages: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
@@ -168,8 +168,9 @@ def _begin(
         yield from local(lambda: require(context.store, "assistant", args["assistant_id"]))
         yield from retrieve_conversation(thread_id, request_options(args))
         yield from attach_files(context, thread_id, attached, request_options(args))
-    yield from wait_for_files(context, thread_id, request_options(args))
-    record, has_messages = yield from _new_run(context, thread_id, args)
+    record, has_messages, filling = yield from _new_run(context, thread_id, args)
+    if filling:
+        yield from wait_for_files(context, thread_id, filling, request_options(args))
     input_items = _message_items(additional)
     if not record.run.instructions and not input_items and not new_thread and not has_messages:
         # nothing in the store: the thread is empty, or its messages were added without the shim
