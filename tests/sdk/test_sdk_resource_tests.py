@@ -6,9 +6,9 @@ The SDK's source distribution (not its wheel) ships its generated resource tests
 sync and async, with the smallest and with every argument. This module runs them, unchanged, against
 ``compat.OpenAI`` / ``compat.AsyncOpenAI`` over the emulator:
 
-1. ``pip download openai==<installed version> --no-binary :all: --no-deps`` into
-   ``$XDG_CACHE_HOME/assistants-compat/openai-sdist/<version>/`` (``~/.cache/...``), once: later sessions reuse
-   it. Without the download (no network) the tests are skipped, and fail when ``CI`` is set;
+1. the SDK's sdist for the installed version, which ``fetch_sdk_tests.py`` downloads beforehand into
+   ``$XDG_CACHE_HOME/assistants-compat/openai-sdist/<version>/`` (``.ci/run`` runs it; the tests themselves
+   download nothing). Without it the tests are skipped, and fail when ``CI`` is set;
 2. the five test files and the helpers they import (``tests/utils.py``, the packages' ``__init__.py``) are
    extracted to a temporary folder, with ``conftest_sdk.py`` as their ``tests/conftest.py`` in place of the
    SDK's own (its fixtures are the only thing adapted, see that module) and a ``pytest.ini`` of our own;
@@ -28,13 +28,14 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 from conftest import skip_or_fail
+
+from sdk.fetch_sdk_tests import cache_dir, cached_sdist
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "conftest_sdk.py"
@@ -69,7 +70,6 @@ filterwarnings =
 compat_offline = all
 """
 
-DOWNLOAD_TIMEOUT = 300
 RUN_TIMEOUT = 900
 
 
@@ -155,31 +155,15 @@ class Outcome:
     message: str = ""
 
 
-def _cache_dir(version: str) -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "assistants-compat" / "openai-sdist" / version
-
-
 def sdk_sdist(version: str) -> Path:
-    """The openai ``version`` sdist, from the cache or downloaded into it (skipped, or failed under ``CI``)."""
-    cache = _cache_dir(version)
-    cached = sorted(cache.glob("openai-*.tar.gz"))
-    if cached:
-        return cached[0]
-    cache.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=cache) as download:
-        command = [sys.executable, "-m", "pip", "download", f"openai=={version}"]
-        command += ["--no-binary", ":all:", "--no-deps", "--disable-pip-version-check", "-q", "-d", download]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=DOWNLOAD_TIMEOUT, check=False)
-        except (OSError, subprocess.TimeoutExpired) as error:
-            skip_or_fail("the openai sdist", f"pip download openai=={version} failed: {error}")
-        archives = sorted(Path(download).glob("openai-*.tar.gz"))
-        if done.returncode != 0 or not archives:
-            skip_or_fail("the openai sdist", f"pip download openai=={version} failed:\n{done.stderr[-2000:]}")
-        target = cache / archives[0].name
-        os.replace(archives[0], target)  # atomic: a concurrent session sees the whole file or none
-    return target
+    """The openai ``version`` sdist fetched by ``fetch_sdk_tests.py`` (skipped without it, failed under ``CI``)."""
+    found = cached_sdist(version)
+    if found is None:
+        skip_or_fail(
+            "the openai sdist",
+            f"no sdist of openai {version} in {cache_dir(version)}: run python tests/sdk/fetch_sdk_tests.py",
+        )
+    return found
 
 
 def extract_sdk_tests(sdist: Path, folder: Path) -> None:
